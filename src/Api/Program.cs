@@ -1,5 +1,8 @@
 using Scalar.AspNetCore;
 using Tenancy.Api.Extensions;
+using Tenancy.Api.Sales;
+using Tenancy.Api.Tenants;
+using Tenancy.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,8 +13,13 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseTenantResolution();
+
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapScalarApiReference();
+
+app.MapTenantsApi();
+app.MapSalesApi();
 
 app.Run();

@@ -4,15 +4,17 @@ var postgres = builder.AddPostgres("postgres");
 var tenancyDb = postgres.AddDatabase("tenancydb");
 var cache = builder.AddRedis("cache");
 
-builder.AddProject<Projects.Api>("api")
+var api = builder.AddProject<Projects.Api>("api")
     .WithHttpEndpoint(port: builder.Configuration.GetValue("Ports:api", 5180))
     .WithHttpHealthCheck("/health")
     .WithReference(tenancyDb).WaitFor(tenancyDb)
     .WithReference(cache).WaitFor(cache);
 
+// The Api applies the registry's migrations as it starts; the Worker starts on a migrated database.
 builder.AddProject<Projects.Worker>("worker")
     .WithReference(tenancyDb).WaitFor(tenancyDb)
-    .WithReference(cache).WaitFor(cache);
+    .WithReference(cache).WaitFor(cache)
+    .WaitFor(api);
 
 builder.Build().Run();
 

@@ -1,3 +1,5 @@
+using Tenancy;
+using Tenancy.Sales;
 using Tenancy.Worker;
 
 var builder = Host.CreateApplicationBuilder(args);
@@ -5,6 +7,8 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.AddBasicServiceDefaults();
 builder.AddNpgsqlDataSource("tenancydb");
 builder.AddRedisClient("cache");
+builder.AddTenancy<SalesDbContext>("tenancydb");
 builder.Services.AddHostedService<DependencyReport>();
+builder.Services.AddHostedService<DeletedTenantSweeper>();
 
 builder.Build().Run();

@@ -1,3 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Tenancy.Api.Infrastructure;
+using Tenancy.AspNetCore;
+using Tenancy.Sales;
+
 namespace Tenancy.Api.Extensions;
 
 internal static class Extensions
@@ -6,8 +12,15 @@ internal static class Extensions
     {
         builder.AddNpgsqlDataSource("tenancydb");
         builder.AddRedisClient("cache");
+        builder.AddTenancy<SalesDbContext>("tenancydb");
+        builder.Services.AddHostedService<StartupMigrations>();
+        builder.Services.AddTenantResolution();
 
+        builder.Services.AddExceptionHandler<TenancyExceptionHandler>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddValidation();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         builder.Services.AddOpenApi();
         return builder;
     }

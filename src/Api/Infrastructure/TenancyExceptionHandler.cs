@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Tenancy.Context;
+using Tenancy.Provisioning;
+using Tenancy.Registry;
+
+namespace Tenancy.Api.Infrastructure;
+
+/// <summary>Turns the tenancy services' domain exceptions into problem details, so handlers stay short.</summary>
+internal sealed class TenancyExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails? problem = exception switch
+        {
+            TenantValidationException validation => new HttpValidationProblemDetails(validation.Errors.ToDictionary())
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The tenant is not valid",
+            },
+            TenantConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
+            TenantStateException state => Problem(StatusCodes.Status409Conflict, "Not allowed in the tenant's status", state.Message),
+            TenantNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Unknown tenant", notFound.Message),
+            DomainNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Unknown domain", notFound.Message),
+            _ => null,
+        };
+        if (problem is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails Problem(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
+}

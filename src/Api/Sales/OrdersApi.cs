@@ -1,0 +1,92 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Tenancy.Sales;
+
+namespace Tenancy.Api.Sales;
+
+public sealed record OrderLineRequest(Guid ProductId, [property: Range(1, 10_000)] int Quantity);
+
+public sealed record CreateOrderRequest(
+    Guid CustomerId,
+    Guid LocationId,
+    [property: Required, MinLength(1), MaxLength(100)] IReadOnlyList<OrderLineRequest> Lines);
+
+public sealed record OrderLineResponse(Guid ProductId, int Quantity, decimal UnitPrice, decimal LineTotal);
+
+public sealed record OrderResponse(
+    Guid Id, Guid CustomerId, Guid LocationId, OrderStatus Status, decimal Total, DateTimeOffset CreatedAt, IReadOnlyList<OrderLineResponse> Lines)
+{
+    public static OrderResponse From(Order order) => new(
+        order.Id, order.CustomerId, order.LocationId, order.Status, order.Total, order.CreatedAt,
+        [.. order.Lines.Select(l => new OrderLineResponse(l.ProductId, l.Quantity, l.UnitPrice, l.LineTotal))]);
+}
+
+public static class OrdersApi
+{
+    public static void MapOrdersApi(this RouteGroupBuilder api)
+    {
+        var orders = api.MapGroup("/orders").WithTags("Orders");
+        orders.MapGet("/", ListOrders).WithName("ListOrders");
+        orders.MapGet("/{id:guid}", GetOrder).WithName("GetOrder");
+        orders.MapPost("/", CreateOrder).WithName("CreateOrder").WithSummary("Place an order; prices come from the tenant's products");
+    }
+
+    public static async Task<PaginatedItems<OrderResponse>> ListOrders([AsParameters] PaginationRequest page, SalesDbContext db, CancellationToken cancellationToken)
+    {
+        var orders = await db.Orders.AsNoTracking().Include(o => o.Lines).OrderByDescending(o => o.CreatedAt).ToPageAsync(page, cancellationToken);
+        return new PaginatedItems<OrderResponse>(orders.PageIndex, orders.PageSize, orders.Count, [.. orders.Data.Select(OrderResponse.From)]);
+    }
+
+    public static async Task<Results<Ok<OrderResponse>, NotFound>> GetOrder(Guid id, SalesDbContext db, CancellationToken cancellationToken) =>
+        await db.Orders.AsNoTracking().Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == id, cancellationToken) is { } order
+            ? TypedResults.Ok(OrderResponse.From(order))
+            : TypedResults.NotFound();
+
+    public static async Task<Results<Created<OrderResponse>, ValidationProblem>> CreateOrder(
+        CreateOrderRequest request, SalesDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        // The tenant's query filters hide other tenants' rows, so their ids read as unknown here.
+        var productIds = request.Lines.Select(l => l.ProductId).Distinct().ToList();
+        var prices = await db.Products.Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Price, cancellationToken);
+        var errors = new Dictionary<string, string[]>();
+        if (!await db.Customers.AnyAsync(c => c.Id == request.CustomerId, cancellationToken))
+        {
+            errors["customerId"] = [$"There is no customer '{request.CustomerId}'."];
+        }
+
+        if (!await db.Locations.AnyAsync(l => l.Id == request.LocationId, cancellationToken))
+        {
+            errors["locationId"] = [$"There is no location '{request.LocationId}'."];
+        }
+
+        if (productIds.Where(id => !prices.ContainsKey(id)).Select(id => $"There is no product '{id}'.").ToArray() is { Length: > 0 } unknown)
+        {
+            errors["lines"] = unknown;
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var order = new Order
+        {
+            CustomerId = request.CustomerId,
+            LocationId = request.LocationId,
+            Status = OrderStatus.Placed,
+            CreatedAt = clock.GetUtcNow(),
+            Lines = [.. request.Lines.Select(l => new OrderLine
+            {
+                ProductId = l.ProductId,
+                Quantity = l.Quantity,
+                UnitPrice = prices[l.ProductId],
+                LineTotal = prices[l.ProductId] * l.Quantity,
+            })],
+        };
+        order.Total = order.Lines.Sum(l => l.LineTotal);
+        db.Orders.Add(order);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/orders/{order.Id}", OrderResponse.From(order));
+    }
+}

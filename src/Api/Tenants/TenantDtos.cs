@@ -1,0 +1,44 @@
+using Tenancy.Tenants;
+
+namespace Tenancy.Api.Tenants;
+
+public sealed record CreateTenantRequest(
+    string? Identifier,
+    string? Name,
+    string? Isolation,
+    IReadOnlyList<string>? Domains,
+    string? Plan,
+    string? ContactEmail,
+    Dictionary<string, string>? Metadata,
+    string? Status);
+
+public sealed record AddDomainRequest(string? Host, bool IsPrimary = false);
+
+public sealed record DomainResponse(string Host, bool IsPrimary);
+
+public sealed record TenantResponse(
+    Guid Id,
+    string Identifier,
+    string Name,
+    TenantStatus Status,
+    TenantIsolation Isolation,
+    string Plan,
+    PlanLimits Limits,
+    IReadOnlyList<DomainResponse> Domains,
+    string? ContactEmail,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static TenantResponse From(Tenant tenant) => new(
+        tenant.Id,
+        tenant.Identifier,
+        tenant.Name,
+        tenant.Status,
+        tenant.Isolation,
+        tenant.Plan,
+        tenant.Limits,
+        [.. tenant.Domains.OrderByDescending(d => d.IsPrimary).ThenBy(d => d.Host).Select(d => new DomainResponse(d.Host, d.IsPrimary))],
+        tenant.ContactEmail,
+        tenant.CreatedAt,
+        tenant.UpdatedAt);
+}

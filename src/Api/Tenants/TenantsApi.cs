@@ -1,0 +1,120 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tenancy.AspNetCore.Resolution;
+using Tenancy.Provisioning;
+using Tenancy.Registry;
+using Tenancy.Tenants;
+
+namespace Tenancy.Api.Tenants;
+
+/// <summary>The admin API over the tenant registry, on the platform host only.</summary>
+public static class TenantsApi
+{
+    public static IEndpointRouteBuilder MapTenantsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/tenants")
+            .WithTags("Tenants")
+            .RequirePlatform()
+            .AddEndpointFilter<AdminAccessFilter>()
+            .AddEndpointFilter<IdentifierRouteFilter>();
+
+        api.MapPost("/", CreateTenant).WithName("CreateTenant").WithSummary("Create a tenant with its domains and schema");
+        api.MapGet("/", ListTenants).WithName("ListTenants").WithSummary("List tenants, optionally by status");
+        api.MapGet("/{identifier}", GetTenant).WithName("GetTenant");
+        api.MapPost("/{identifier}/suspend", SuspendTenant).WithName("SuspendTenant");
+        api.MapPost("/{identifier}/resume", ResumeTenant).WithName("ResumeTenant");
+        api.MapDelete("/{identifier}", DeleteTenant).WithName("DeleteTenant").WithSummary("Soft-delete a tenant; its data is dropped in the background");
+        api.MapPost("/{identifier}/domains", AddDomain).WithName("AddTenantDomain");
+        api.MapDelete("/{identifier}/domains/{host}", RemoveDomain).WithName("RemoveTenantDomain");
+        return app;
+    }
+
+    public static async Task<Results<Created<TenantResponse>, ValidationProblem>> CreateTenant(
+        CreateTenantRequest request, TenantProvisioner provisioner, TenantValidation validation, CancellationToken cancellationToken)
+    {
+        var parseErrors = new Dictionary<string, string[]>();
+        var isolation = ParseEnum<TenantIsolation>(request.Isolation, "isolation", TenantIsolation.Schema, parseErrors);
+        var status = ParseEnum<TenantStatus>(request.Status, "status", TenantStatus.Active, parseErrors);
+        var newTenant = new NewTenant(request.Identifier ?? "", request.Name ?? "", request.Plan, isolation, request.Domains, request.ContactEmail, request.Metadata, status);
+
+        // Report every field at once: what did not parse and what breaks the rules.
+        var errors = validation.Check(newTenant);
+        foreach (var (field, messages) in parseErrors)
+        {
+            errors[field] = messages;
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var tenant = await provisioner.ProvisionAsync(newTenant, cancellationToken);
+        return TypedResults.Created($"/api/tenants/{tenant.Identifier}", TenantResponse.From(tenant));
+    }
+
+    public static async Task<Results<Ok<List<TenantResponse>>, ValidationProblem>> ListTenants(
+        TenantRegistry registry, string? status, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var parsed = status is null ? (TenantStatus?)null : ParseEnum<TenantStatus>(status, "status", default, errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var tenants = await registry.ListAsync(parsed, cancellationToken);
+        return TypedResults.Ok(tenants.Select(TenantResponse.From).ToList());
+    }
+
+    public static async Task<Results<Ok<TenantResponse>, NotFound>> GetTenant(string identifier, TenantRegistry registry, CancellationToken cancellationToken) =>
+        await registry.FindAsync(identifier, cancellationToken) is { } tenant ? TypedResults.Ok(TenantResponse.From(tenant)) : TypedResults.NotFound();
+
+    public static async Task<Ok<TenantResponse>> SuspendTenant(string identifier, TenantRegistry registry, CancellationToken cancellationToken) =>
+        TypedResults.Ok(TenantResponse.From(await registry.SuspendAsync(identifier, cancellationToken)));
+
+    public static async Task<Ok<TenantResponse>> ResumeTenant(string identifier, TenantRegistry registry, CancellationToken cancellationToken) =>
+        TypedResults.Ok(TenantResponse.From(await registry.ResumeAsync(identifier, cancellationToken)));
+
+    public static async Task<Ok<TenantResponse>> DeleteTenant(string identifier, TenantRegistry registry, CancellationToken cancellationToken) =>
+        TypedResults.Ok(TenantResponse.From(await registry.DeleteAsync(identifier, cancellationToken)));
+
+    public static async Task<Ok<TenantResponse>> AddDomain(string identifier, AddDomainRequest request, TenantRegistry registry, CancellationToken cancellationToken) =>
+        TypedResults.Ok(TenantResponse.From(await registry.AddDomainAsync(identifier, request.Host ?? "", request.IsPrimary, cancellationToken)));
+
+    public static async Task<Ok<TenantResponse>> RemoveDomain(string identifier, string host, TenantRegistry registry, CancellationToken cancellationToken) =>
+        TypedResults.Ok(TenantResponse.From(await registry.RemoveDomainAsync(identifier, host, cancellationToken)));
+
+    private static T ParseEnum<T>(string? value, string field, T fallback, Dictionary<string, string[]> errors) where T : struct, Enum
+    {
+        if (value is null)
+        {
+            return fallback;
+        }
+
+        if (Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(value, out _))
+        {
+            return parsed;
+        }
+
+        errors[field] = [$"'{value}' is not one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}."];
+        return fallback;
+    }
+
+    /// <summary>Malformed identifiers in the route are refused before anything looks them up.</summary>
+    private sealed class IdentifierRouteFilter : IEndpointFilter
+    {
+        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+            context.HttpContext.GetRouteValue("identifier") is string identifier && TenantIdentifier.Validate(identifier) is { } error
+                ? TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed tenant identifier", detail: error)
+                : await next(context);
+    }
+
+    /// <summary>Until authentication arrives, the admin API is open in Development only.</summary>
+    private sealed class AdminAccessFilter(IHostEnvironment environment) : IEndpointFilter
+    {
+        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+            environment.IsDevelopment()
+                ? await next(context)
+                : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Admin API disabled", detail: "The admin API requires authentication, which is not configured; it is open in the Development environment only.");
+    }
+}

@@ -1,0 +1,75 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Tenancy.Context;
+using Tenancy.Tenants;
+
+namespace Tenancy.Isolation;
+
+/// <summary>
+/// Base of every DbContext that holds tenant data. It belongs to the tenant that was current when it was created;
+/// its commands reach only that tenant's schema, its queries see only rows with that tenant's id, and saving a row
+/// of another tenant throws.
+/// </summary>
+public abstract class TenantDbContext(DbContextOptions options, ITenantContextAccessor tenantContext) : DbContext(options)
+{
+    public TenantInfo? Tenant { get; } = tenantContext.Current;
+
+    /// <summary>The query filters' parameter; EF reads it from this instance on every query.</summary>
+    protected Guid CurrentTenantId => Tenant?.Id ?? Guid.Empty;
+
+    public TenantInfo RequireTenant() => Tenant
+        ?? throw new TenantContextMissingException("Tenant data can only be reached with a current tenant (a tenant request, or a TenantScope).");
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.AddInterceptors(TenantSchemaInterceptor.Instance);
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(TenantSchema.Placeholder);
+
+        foreach (var entityType in modelBuilder.Model.GetEntityTypes().Where(e => typeof(ITenantOwned).IsAssignableFrom(e.ClrType)))
+        {
+            var row = Expression.Parameter(entityType.ClrType, "row");
+            var filter = Expression.Lambda(
+                Expression.Equal(
+                    Expression.Property(row, nameof(ITenantOwned.TenantId)),
+                    Expression.Property(Expression.Constant(this), nameof(CurrentTenantId))),
+                row);
+            modelBuilder.Entity(entityType.ClrType).HasQueryFilter(filter);
+            modelBuilder.Entity(entityType.ClrType).HasIndex(nameof(ITenantOwned.TenantId));
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampTenant();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampTenant();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void StampTenant()
+    {
+        var tenantId = RequireTenant().Id;
+        foreach (var entry in ChangeTracker.Entries<ITenantOwned>())
+        {
+            if (entry.State == EntityState.Added && entry.Entity.TenantId == Guid.Empty)
+            {
+                entry.Entity.TenantId = tenantId;
+            }
+            else if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && entry.Entity.TenantId != tenantId)
+            {
+                throw new TenantMismatchException(
+                    $"A {entry.Metadata.ClrType.Name} of another tenant cannot be saved as tenant '{RequireTenant().Identifier}'.");
+            }
+        }
+    }
+}
+
+public sealed class TenantContextMissingException(string message) : InvalidOperationException(message);
+
+public sealed class TenantMismatchException(string message) : InvalidOperationException(message);

@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using Tenancy.Tenants;
+
+namespace Tenancy.Registry;
+
+/// <summary>The shared registry of tenants, their domains and their applied migrations, in the <c>tenancy</c> schema.</summary>
+public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : DbContext(options)
+{
+    public const string Schema = "tenancy";
+
+    /// <summary>The channel on which every change to tenants or domains is announced (see the Initial migration's trigger).</summary>
+    public const string ChangeChannel = "tenancy_registry";
+
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+
+    public DbSet<TenantDomain> Domains => Set<TenantDomain>();
+
+    public DbSet<AppliedTenantMigration> TenantMigrations => Set<AppliedTenantMigration>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(Schema);
+
+        modelBuilder.Entity<Tenant>(tenant =>
+        {
+            tenant.ToTable("tenants");
+            tenant.HasKey(t => t.Id);
+            tenant.HasIndex(t => t.Identifier).IsUnique();
+            tenant.HasIndex(t => t.SchemaName).IsUnique();
+            tenant.HasIndex(t => t.Status);
+            tenant.Property(t => t.Identifier).HasMaxLength(TenantIdentifier.MaxLength);
+            tenant.Property(t => t.Name).HasMaxLength(200);
+            tenant.Property(t => t.Plan).HasMaxLength(40);
+            tenant.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
+            tenant.Property(t => t.Isolation).HasConversion<string>().HasMaxLength(20);
+            tenant.Property(t => t.SchemaName).HasMaxLength(63);
+            tenant.Property(t => t.DatabaseName).HasMaxLength(63);
+            tenant.Property(t => t.ConnectionReference).HasMaxLength(200);
+            tenant.Property(t => t.ContactEmail).HasMaxLength(320);
+            tenant.Property(t => t.Metadata).HasColumnType("jsonb");
+            tenant.Ignore(t => t.Limits);
+            tenant.HasMany(t => t.Domains).WithOne().HasForeignKey(d => d.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<TenantDomain>(domain =>
+        {
+            domain.ToTable("domains");
+            domain.HasKey(d => d.Host);
+            domain.Property(d => d.Host).HasMaxLength(253);
+            domain.HasIndex(d => d.TenantId);
+        });
+
+        modelBuilder.Entity<AppliedTenantMigration>(migration =>
+        {
+            migration.ToTable("tenant_migrations");
+            migration.HasKey(m => new { m.TenantId, m.MigrationId });
+            migration.Property(m => m.MigrationId).HasMaxLength(150);
+            migration.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+}

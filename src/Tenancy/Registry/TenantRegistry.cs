@@ -1,0 +1,115 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Tenancy.Context;
+using Tenancy.Provisioning;
+using Tenancy.Tenants;
+
+namespace Tenancy.Registry;
+
+/// <summary>Reads and changes tenants' registry entries: listing, status changes and domains.</summary>
+public sealed class TenantRegistry(RegistryDbContext db, TenantValidation validation, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<Tenant>> ListAsync(TenantStatus? status = null, CancellationToken cancellationToken = default) =>
+        await db.Tenants.AsNoTracking()
+            .Include(t => t.Domains)
+            .Where(t => status == null || t.Status == status)
+            .OrderBy(t => t.Identifier)
+            .ToListAsync(cancellationToken);
+
+    public Task<Tenant?> FindAsync(string identifier, CancellationToken cancellationToken = default) =>
+        db.Tenants.AsNoTracking().Include(t => t.Domains).FirstOrDefaultAsync(t => t.Identifier == identifier, cancellationToken);
+
+    public Task<Tenant> SuspendAsync(string identifier, CancellationToken cancellationToken = default) =>
+        ChangeStatusAsync(identifier, TenantStatus.Suspended, [TenantStatus.Active, TenantStatus.Trial], cancellationToken);
+
+    public Task<Tenant> ResumeAsync(string identifier, CancellationToken cancellationToken = default) =>
+        ChangeStatusAsync(identifier, TenantStatus.Active, [TenantStatus.Suspended], cancellationToken);
+
+    /// <summary>
+    /// Soft delete: the tenant's hosts stop resolving at once; its data is dropped later by the
+    /// <see cref="Deletion.TenantDataReaper"/>.
+    /// </summary>
+    public Task<Tenant> DeleteAsync(string identifier, CancellationToken cancellationToken = default) =>
+        ChangeStatusAsync(identifier, TenantStatus.Deleted, [TenantStatus.Active, TenantStatus.Trial, TenantStatus.Suspended], cancellationToken);
+
+    public async Task<Tenant> AddDomainAsync(string identifier, string host, bool isPrimary = false, CancellationToken cancellationToken = default)
+    {
+        if (validation.ValidateHost(host) is { } error)
+        {
+            throw new TenantValidationException(new Dictionary<string, string[]> { ["host"] = [error] });
+        }
+
+        var tenant = await FindTrackedAsync(identifier, cancellationToken);
+        var normalized = HostName.Normalize(host)!;
+        if (isPrimary || tenant.Domains.Count == 0)
+        {
+            tenant.Domains.ForEach(d => d.IsPrimary = false);
+            isPrimary = true;
+        }
+
+        tenant.Domains.Add(new TenantDomain { Host = normalized, TenantId = tenant.Id, IsPrimary = isPrimary });
+        tenant.UpdatedAt = clock.GetUtcNow();
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            throw new TenantConflictException($"The host '{normalized}' already belongs to a tenant.");
+        }
+
+        return tenant;
+    }
+
+    public async Task<Tenant> RemoveDomainAsync(string identifier, string host, CancellationToken cancellationToken = default)
+    {
+        var tenant = await FindTrackedAsync(identifier, cancellationToken);
+        var normalized = HostName.Normalize(host);
+        var domain = tenant.Domains.FirstOrDefault(d => d.Host == normalized)
+            ?? throw new DomainNotFoundException($"Tenant '{identifier}' has no domain '{host}'.");
+        tenant.Domains.Remove(domain);
+        if (domain.IsPrimary && tenant.Domains.Count > 0)
+        {
+            tenant.Domains[0].IsPrimary = true;
+        }
+
+        tenant.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return tenant;
+    }
+
+    private async Task<Tenant> ChangeStatusAsync(string identifier, TenantStatus target, TenantStatus[] allowedFrom, CancellationToken cancellationToken)
+    {
+        var tenant = await FindTrackedAsync(identifier, cancellationToken);
+        if (tenant.Status == target)
+        {
+            return tenant;
+        }
+
+        if (!allowedFrom.Contains(tenant.Status))
+        {
+            throw new TenantStateException($"Tenant '{identifier}' is {tenant.Status.ToString().ToLowerInvariant()} and cannot become {target.ToString().ToLowerInvariant()}.");
+        }
+
+        tenant.Status = target;
+        tenant.UpdatedAt = clock.GetUtcNow();
+        if (target == TenantStatus.Deleted)
+        {
+            tenant.DeletedAt = tenant.UpdatedAt;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return tenant;
+    }
+
+    /// <summary>Deleted tenants are gone for every operation but listing.</summary>
+    private async Task<Tenant> FindTrackedAsync(string identifier, CancellationToken cancellationToken) =>
+        await db.Tenants.Include(t => t.Domains)
+            .FirstOrDefaultAsync(t => t.Identifier == identifier && t.Status != TenantStatus.Deleted, cancellationToken)
+        ?? throw new TenantNotFoundException(identifier);
+}
+
+/// <summary>A status change the tenant's current status does not allow.</summary>
+public sealed class TenantStateException(string message) : Exception(message);
+
+public sealed class DomainNotFoundException(string message) : Exception(message);

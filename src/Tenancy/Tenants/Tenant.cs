@@ -1,0 +1,68 @@
+namespace Tenancy.Tenants;
+
+/// <summary>A customer organisation, as the registry stores it.</summary>
+public sealed class Tenant
+{
+    public Guid Id { get; set; }
+
+    public required string Identifier { get; set; }
+
+    public required string Name { get; set; }
+
+    public TenantStatus Status { get; set; }
+
+    public required string Plan { get; set; }
+
+    public int? MaxUsers { get; set; }
+
+    public int? MaxLocations { get; set; }
+
+    public TenantIsolation Isolation { get; set; }
+
+    /// <summary>Placement: the schema of a schema-isolated tenant (derived from the identifier).</summary>
+    public string? SchemaName { get; set; }
+
+    /// <summary>Placement: the database of a database-isolated tenant.</summary>
+    public string? DatabaseName { get; set; }
+
+    /// <summary>Placement: the name of the configured connection for a tenant on another server; never the connection string itself.</summary>
+    public string? ConnectionReference { get; set; }
+
+    public string? ContactEmail { get; set; }
+
+    /// <summary>Free-form JSON object, stored as jsonb.</summary>
+    public string Metadata { get; set; } = "{}";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset? DeletedAt { get; set; }
+
+    /// <summary>When a deleted tenant's data was dropped.</summary>
+    public DateTimeOffset? DataDroppedAt { get; set; }
+
+    public List<TenantDomain> Domains { get; set; } = [];
+
+    public PlanLimits Limits => new(MaxUsers, MaxLocations);
+}
+
+/// <summary>A host that resolves to a tenant besides its own <c>{identifier}.{root domain}</c>.</summary>
+public sealed class TenantDomain
+{
+    public required string Host { get; set; }
+
+    public Guid TenantId { get; set; }
+
+    public bool IsPrimary { get; set; }
+}
+
+/// <summary>A tenant-data migration applied to one tenant.</summary>
+public sealed class AppliedTenantMigration
+{
+    public Guid TenantId { get; set; }
+
+    public required string MigrationId { get; set; }
+
+    public DateTimeOffset AppliedAt { get; set; }
+}
