@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Tenancy.Hosting;
+using Tenancy.Migrations;
+using Tenancy.Sales;
+
+namespace Tenancy.IntegrationTests;
+
+/// <summary>
+/// A real PostgreSQL server (started by the AppHost's hosting library, throwaway data) with the registry migrated,
+/// and a service provider wired as the Api wires the tenancy core.
+/// </summary>
+public sealed class PostgresFixture : IAsyncLifetime
+{
+    private DistributedApplication? _servers;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public IServiceProvider Services { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = DistributedApplication.CreateBuilder(
+        [
+            $"--AppHost:DataDirectory={Path.Combine(Path.GetTempPath(), "tenancy-tests", "it-" + Guid.NewGuid().ToString("N")[..8])}",
+            "--AppHost:Ephemeral=true",
+            "--AppHost:EchoResourceOutput=false",
+        ]);
+        builder.AddPostgres("postgres").AddDatabase("tenancydb");
+        _servers = builder.Build();
+        await _servers.StartAsync();
+        ConnectionString = _servers.GetConnectionString("tenancydb")!;
+
+        Services = CreateServices(ConnectionString);
+        await Services.GetRequiredService<TenantMigrationRunner>().MigrateSharedAsync();
+    }
+
+    /// <summary>The tenancy core as a service would have it, over <paramref name="connectionString"/>.</summary>
+    public static IServiceProvider CreateServices(string connectionString, Action<HostApplicationBuilder>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:tenancydb"] = connectionString });
+        builder.AddTenancy<SalesDbContext>("tenancydb");
+        configure?.Invoke(builder);
+        return builder.Build().Services;
+    }
+
+    /// <summary>A fresh identifier, so tests sharing the database never collide.</summary>
+    public static string NewIdentifier(string prefix = "t") => $"{prefix}-{Guid.NewGuid().ToString("N")[..10]}";
+
+    public async Task DisposeAsync()
+    {
+        if (Services is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+
+        if (_servers is not null)
+        {
+            await _servers.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
+{
+    public const string Name = "PostgreSQL";
+}
