@@ -7,8 +7,19 @@ var cache = builder.AddRedis("cache");
 var api = builder.AddProject<Projects.Api>("api")
     .WithHttpEndpoint(port: builder.Configuration.GetValue("Ports:api", 5180))
     .WithHttpHealthCheck("/health")
-    .WithReference(tenancyDb).WaitFor(tenancyDb)
     .WithReference(cache).WaitFor(cache);
+
+if (builder.Configuration.GetValue("UsePgBouncer", false))
+{
+    // As in production behind a transaction pooler; LISTEN and migrations keep a direct connection.
+    var pooler = builder.AddPgBouncer("pgbouncer", tenancyDb);
+    api.WithReference(pooler, connectionName: "tenancydb").WaitFor(pooler)
+        .WithReference(tenancyDb, connectionName: "tenancydb-direct").WaitFor(tenancyDb);
+}
+else
+{
+    api.WithReference(tenancyDb).WaitFor(tenancyDb);
+}
 
 // The Api applies the registry's migrations as it starts; the Worker starts on a migrated database.
 builder.AddProject<Projects.Worker>("worker")

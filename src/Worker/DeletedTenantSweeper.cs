@@ -10,7 +10,7 @@ internal sealed partial class DeletedTenantSweeper(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(configuration.GetValue("Tenancy:Deletion:SweepIntervalSeconds", 30)));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(configuration.GetValue("Tenancy:Deletion:SweepIntervalSeconds", 5)));
         do
         {
             try

@@ -46,6 +46,22 @@ public sealed class PostgresFixture : IAsyncLifetime
         return builder.Build().Services;
     }
 
+    /// <summary>A database of its own on the same server, registry migrated, for tests that work on "all tenants".</summary>
+    public async Task<IServiceProvider> CreateIsolatedDatabaseAsync()
+    {
+        var name = "db_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var connection = new Npgsql.NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var services = CreateServices(new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString);
+        await services.GetRequiredService<TenantMigrationRunner>().MigrateSharedAsync();
+        return services;
+    }
+
     /// <summary>A fresh identifier, so tests sharing the database never collide.</summary>
     public static string NewIdentifier(string prefix = "t") => $"{prefix}-{Guid.NewGuid().ToString("N")[..10]}";
 

@@ -20,7 +20,9 @@ public static class ProjectBuilderExtensions
         return builder;
     }
 
-    public static IResourceBuilder<ProjectResource> WithReference<TSource>(this IResourceBuilder<ProjectResource> builder, IResourceBuilder<TSource> source)
+    /// <param name="connectionName">The name the service knows the resource by; the resource's own name by default.</param>
+    public static IResourceBuilder<ProjectResource> WithReference<TSource>(
+        this IResourceBuilder<ProjectResource> builder, IResourceBuilder<TSource> source, string? connectionName = null)
         where TSource : Resource
     {
         if (source.Resource is not (IResourceWithConnectionString or ProjectResource))
@@ -28,7 +30,7 @@ public static class ProjectBuilderExtensions
             throw new ArgumentException($"{source.Resource.Name} cannot be referenced: it has neither a connection string nor an endpoint", nameof(source));
         }
 
-        builder.Resource.References.Add(source.Resource);
+        builder.Resource.References.Add((source.Resource, connectionName ?? source.Resource.Name));
         return builder;
     }
 

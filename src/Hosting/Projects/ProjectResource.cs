@@ -25,7 +25,8 @@ public sealed class ProjectResource(string name, IProjectMetadata metadata) : Re
 
     internal string? HealthCheckPath { get; set; }
 
-    internal List<object> References { get; } = [];
+    /// <summary>What the service references, under the name it knows it by (ConnectionStrings__{name}, services__{name}).</summary>
+    internal List<(Resource Resource, string Name)> References { get; } = [];
 
     internal Dictionary<string, string> Environment { get; } = [];
 
@@ -148,16 +149,16 @@ public sealed class ProjectResource(string name, IProjectMetadata metadata) : Re
             environment["ASPNETCORE_URLS"] = url;
         }
 
-        foreach (var reference in References)
+        foreach (var (reference, name) in References)
         {
             switch (reference)
             {
                 case IResourceWithConnectionString withConnectionString:
-                    environment[$"ConnectionStrings__{withConnectionString.Name}"] = withConnectionString.ConnectionString
-                        ?? throw new InvalidOperationException($"{withConnectionString.Name} has no connection string yet");
+                    environment[$"ConnectionStrings__{name}"] = withConnectionString.ConnectionString
+                        ?? throw new InvalidOperationException($"{reference.Name} has no connection string yet");
                     break;
-                case ProjectResource { HttpUrl: { } serviceUrl } service:
-                    environment[$"services__{service.Name}__http__0"] = serviceUrl;
+                case ProjectResource { HttpUrl: { } serviceUrl }:
+                    environment[$"services__{name}__http__0"] = serviceUrl;
                     break;
             }
         }

@@ -15,7 +15,8 @@ namespace Tenancy.Migrations;
 public sealed class TenantMigrationRunner(
     NpgsqlDataSource dataSource,
     TenantMigrationCatalog catalog,
-    IDbContextFactory<RegistryDbContext> registry)
+    IDbContextFactory<RegistryDbContext> registry,
+    RegistryConnection registryConnection)
 {
     public TenantMigrationCatalog Catalog => catalog;
 
@@ -23,6 +24,8 @@ public sealed class TenantMigrationRunner(
     public async Task<IReadOnlyList<string>> MigrateSharedAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await registry.CreateDbContextAsync(cancellationToken);
+        // EF's migration lock is held for the whole session, which a transaction pooler would not keep.
+        db.Database.SetDbConnection(new NpgsqlConnection(registryConnection.DirectConnectionString), contextOwnsConnection: true);
         var pending = await GetPendingSharedAsync(db, cancellationToken);
         if (pending.Count > 0)
         {
@@ -117,11 +120,17 @@ public sealed class TenantMigrationRunner(
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
             // Lock the tenant's row so two runners never migrate one tenant at once, then re-read what it has.
-            await using var lockTenant = new NpgsqlCommand("""
-                SET LOCAL lock_timeout = '30s';
-                SELECT migration_id FROM tenancy.tenant_migrations WHERE tenant_id = (SELECT id FROM tenancy.tenants WHERE id = $1 FOR UPDATE)
-                """, connection, transaction);
-            lockTenant.Parameters.Add(new NpgsqlParameter { Value = state.TenantId });
+            await using var lockTenant = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand("SET LOCAL lock_timeout = '30s'"),
+                    new NpgsqlBatchCommand("SELECT migration_id FROM tenancy.tenant_migrations WHERE tenant_id = (SELECT id FROM tenancy.tenants WHERE id = $1 FOR UPDATE)")
+                    {
+                        Parameters = { new NpgsqlParameter { Value = state.TenantId } },
+                    },
+                },
+            };
             var applied = new HashSet<string>(StringComparer.Ordinal);
             await using (var reader = await lockTenant.ExecuteReaderAsync(cancellationToken))
             {
