@@ -4,9 +4,17 @@ using Tenancy.Hosting.Testing;
 namespace Tenancy.EndToEndTests;
 
 /// <summary>One running system (PostgreSQL, Redis, Api, Worker) shared by the tests of a collection.</summary>
-public sealed class AppHostFixture : IAsyncLifetime
+public class AppHostFixture : IAsyncLifetime
 {
+    private readonly string[] _args;
     private DistributedApplication? _app;
+
+    public AppHostFixture()
+        : this([])
+    {
+    }
+
+    protected AppHostFixture(string[] args) => _args = args;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
 
@@ -14,7 +22,7 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(_args);
         _app = await builder.BuildAsync();
         await _app.StartAsync();
         await _app.WaitForResourceHealthyAsync("api");
@@ -31,8 +39,17 @@ public sealed class AppHostFixture : IAsyncLifetime
     }
 }
 
+/// <summary>The same system with PgBouncer in transaction pooling mode between the Api and PostgreSQL.</summary>
+public sealed class PgBouncerAppHostFixture() : AppHostFixture(["--UsePgBouncer=true"]);
+
 [CollectionDefinition(Name)]
 public sealed class AppHostCollection : ICollectionFixture<AppHostFixture>
 {
     public const string Name = "AppHost";
+}
+
+[CollectionDefinition(Name)]
+public sealed class PgBouncerAppHostCollection : ICollectionFixture<PgBouncerAppHostFixture>
+{
+    public const string Name = "AppHost with PgBouncer";
 }

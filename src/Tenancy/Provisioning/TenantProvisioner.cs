@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using Tenancy.Migrations;
+using Tenancy.Resolution;
 using Tenancy.Tenants;
 
 namespace Tenancy.Provisioning;
@@ -15,6 +16,7 @@ public sealed class TenantProvisioner(
     TenantMigrationCatalog catalog,
     TenantValidation validation,
     TenancyOptions options,
+    TenantLookup lookup,
     TimeProvider clock)
 {
     public async Task<Tenant> ProvisionAsync(NewTenant request, CancellationToken cancellationToken = default)
@@ -54,6 +56,8 @@ public sealed class TenantProvisioner(
 
             await TenantSchemaMigrator.ApplyAsync(connection, transaction, tenant.Id, tenant.SchemaName, catalog.Migrations, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            // A "no such tenant" answer cached here before the commit must not outlive it.
+            lookup.Invalidate();
         }
         catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateSchema)
         {

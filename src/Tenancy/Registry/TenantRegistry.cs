@@ -2,12 +2,13 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Tenancy.Context;
 using Tenancy.Provisioning;
+using Tenancy.Resolution;
 using Tenancy.Tenants;
 
 namespace Tenancy.Registry;
 
 /// <summary>Reads and changes tenants' registry entries: listing, status changes and domains.</summary>
-public sealed class TenantRegistry(RegistryDbContext db, TenantValidation validation, TimeProvider clock)
+public sealed class TenantRegistry(RegistryDbContext db, TenantValidation validation, TenantLookup lookup, TimeProvider clock)
 {
     public async Task<IReadOnlyList<Tenant>> ListAsync(TenantStatus? status = null, CancellationToken cancellationToken = default) =>
         await db.Tenants.AsNoTracking()
@@ -51,7 +52,7 @@ public sealed class TenantRegistry(RegistryDbContext db, TenantValidation valida
         tenant.UpdatedAt = clock.GetUtcNow();
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await SaveAsync(cancellationToken);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
@@ -74,7 +75,7 @@ public sealed class TenantRegistry(RegistryDbContext db, TenantValidation valida
         }
 
         tenant.UpdatedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(cancellationToken);
         return tenant;
     }
 
@@ -98,8 +99,15 @@ public sealed class TenantRegistry(RegistryDbContext db, TenantValidation valida
             tenant.DeletedAt = tenant.UpdatedAt;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(cancellationToken);
         return tenant;
+    }
+
+    // Other instances hear of the change through the registry's NOTIFY; this one must not wait for it.
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        await db.SaveChangesAsync(cancellationToken);
+        lookup.Invalidate();
     }
 
     /// <summary>Deleted tenants are gone for every operation but listing.</summary>

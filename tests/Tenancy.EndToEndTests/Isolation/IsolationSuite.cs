@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+
+namespace Tenancy.EndToEndTests.Isolation;
+
+/// <summary>
+/// Tries to cross from one tenant to another through the real Api: ids, hosts, headers, lists, orders.
+/// Runs against a direct connection and again behind PgBouncer in transaction pooling mode.
+/// </summary>
+public abstract class IsolationSuite(AppHostFixture fixture)
+{
+    private readonly TenancyClient _client = new(fixture.Api);
+
+    [Fact]
+    public async Task Another_tenants_ids_are_not_found_for_any_verb()
+    {
+        var (a, b) = (await _client.CreateTenantAsync(), await _client.CreateTenantAsync());
+        var productOfA = await _client.CreateProductAsync(a, "SAME", "a's anvil");
+        await _client.CreateProductAsync(b, "SAME", "b's anvil");
+
+        Assert.Equal(HttpStatusCode.OK, (await _client.AsTenant(a, HttpMethod.Get, $"/api/products/{productOfA}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.AsTenant(b, HttpMethod.Get, $"/api/products/{productOfA}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.AsTenant(b, HttpMethod.Put, $"/api/products/{productOfA}", new { sku = "STOLEN", name = "x", price = 0 })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.AsTenant(b, HttpMethod.Delete, $"/api/products/{productOfA}")).StatusCode);
+
+        var stillThere = await TenancyClient.ReadAsync(await _client.AsTenant(a, HttpMethod.Get, $"/api/products/{productOfA}"));
+        Assert.Equal(("SAME", "a's anvil"), (stillThere.GetProperty("sku").GetString(), stillThere.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task Lists_hold_only_the_callers_rows()
+    {
+        var (a, b) = (await _client.CreateTenantAsync(), await _client.CreateTenantAsync());
+        await _client.CreateProductAsync(a, "A-1", "only a");
+        await _client.CreateProductAsync(b, "B-1", "only b");
+        await _client.CreateProductAsync(b, "B-2", "only b");
+
+        Assert.Equal(["A-1"], await SkusAsync(a));
+        Assert.Equal(["B-1", "B-2"], await SkusAsync(b));
+    }
+
+    [Fact]
+    public async Task An_order_cannot_use_another_tenants_customer_location_or_product()
+    {
+        var (a, b) = (await _client.CreateTenantAsync(), await _client.CreateTenantAsync());
+        var productOfA = await _client.CreateProductAsync(a, "P", "a's");
+        var customerOfA = await IdOf(await _client.AsTenant(a, HttpMethod.Post, "/api/customers", new { name = "Customer of a" }));
+        var locationOfA = await IdOf(await _client.AsTenant(a, HttpMethod.Post, "/api/locations", new { name = "Shop", code = "S1" }));
+
+        var crossing = await _client.AsTenant(b, HttpMethod.Post, "/api/orders", new
+        {
+            customerId = customerOfA,
+            locationId = locationOfA,
+            lines = new[] { new { productId = productOfA, quantity = 1 } },
+        });
+        var own = await _client.AsTenant(a, HttpMethod.Post, "/api/orders", new
+        {
+            customerId = customerOfA,
+            locationId = locationOfA,
+            lines = new[] { new { productId = productOfA, quantity = 3 } },
+        });
+
+        var problem = await TenancyClient.AssertProblemAsync(crossing, HttpStatusCode.BadRequest);
+        Assert.Equal(["customerId", "lines", "locationId"], problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(HttpStatusCode.Created, own.StatusCode);
+        Assert.Equal(30m, (await TenancyClient.ReadAsync(own)).GetProperty("total").GetDecimal());
+        Assert.Equal(0, (await TenancyClient.ReadAsync(await _client.AsTenant(b, HttpMethod.Get, "/api/orders"))).GetProperty("count").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_tenant_comes_from_the_host_the_header_or_a_custom_domain_and_they_must_agree()
+    {
+        var a = await _client.CreateTenantAsync(domains: [$"{TenancyClient.NewIdentifier("shop")}.example.com"]);
+        var b = await _client.CreateTenantAsync();
+        await _client.CreateProductAsync(a, "A-1", "a's");
+        var customDomain = (await TenancyClient.ReadAsync(await _client.SendAsync(HttpMethod.Get, $"/api/tenants/{a}")))
+            .GetProperty("domains")[0].GetProperty("host").GetString()!;
+
+        Assert.Equal(["A-1"], await SkusAsync(a, host: customDomain.ToUpperInvariant() + "."));
+        Assert.Equal(["A-1"], await SkusAsync(a, host: "localhost", header: a));
+        Assert.Equal(["A-1"], await SkusAsync(a, host: $"{a}.localhost", header: a));
+
+        var contradiction = await _client.SendAsync(HttpMethod.Get, "/api/products", host: $"{a}.localhost", tenantHeader: b);
+        var domainContradiction = await _client.SendAsync(HttpMethod.Get, "/api/products", host: customDomain, tenantHeader: b);
+        var problem = await TenancyClient.AssertProblemAsync(contradiction, HttpStatusCode.BadRequest);
+        await TenancyClient.AssertProblemAsync(domainContradiction, HttpStatusCode.BadRequest);
+        Assert.Contains(b, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_malformed_suspended_and_deleted_tenants_get_problem_details_never_data()
+    {
+        var tenant = await _client.CreateTenantAsync();
+        await _client.CreateProductAsync(tenant, "S-1", "secret");
+
+        await TenancyClient.AssertProblemAsync(await _client.AsTenant("nobody-here", HttpMethod.Get, "/api/products"), HttpStatusCode.NotFound);
+        await TenancyClient.AssertProblemAsync(await _client.SendAsync(HttpMethod.Get, "/api/products", host: "unknown.example.net"), HttpStatusCode.NotFound);
+        await TenancyClient.AssertProblemAsync(await _client.SendAsync(HttpMethod.Get, "/api/products", host: "localhost", tenantHeader: "Bad_Id'--"), HttpStatusCode.BadRequest);
+        await TenancyClient.AssertProblemAsync(await _client.SendAsync(HttpMethod.Get, "/api/products", host: "localhost"), HttpStatusCode.BadRequest);
+
+        Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(HttpMethod.Post, $"/api/tenants/{tenant}/suspend")).StatusCode);
+        var suspended = await TenancyClient.AssertProblemAsync(await _client.AsTenant(tenant, HttpMethod.Get, "/api/products"), HttpStatusCode.Forbidden);
+        Assert.Contains("suspended", suspended.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(HttpMethod.Post, $"/api/tenants/{tenant}/resume")).StatusCode);
+        Assert.Equal(["S-1"], await SkusAsync(tenant));
+
+        Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(HttpMethod.Delete, $"/api/tenants/{tenant}")).StatusCode);
+        await TenancyClient.AssertProblemAsync(await _client.AsTenant(tenant, HttpMethod.Get, "/api/products"), HttpStatusCode.NotFound);
+        await TenancyClient.AssertProblemAsync(await _client.SendAsync(HttpMethod.Get, "/api/products", host: "localhost", tenantHeader: tenant), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Fifty_tenants_under_ten_thousand_concurrent_requests_never_see_another_tenants_row()
+    {
+        var tenants = new List<string>();
+        for (var i = 0; i < 50; i++)
+        {
+            var tenant = await _client.CreateTenantAsync();
+            for (var p = 0; p < 3; p++)
+            {
+                await _client.CreateProductAsync(tenant, $"{tenant}-{p}", $"product {p} of {tenant}");
+            }
+
+            tenants.Add(tenant);
+        }
+
+        var failures = new ConcurrentQueue<string>();
+        var checkedRequests = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, 10_000), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) =>
+        {
+            var tenant = tenants[i % tenants.Count];
+            // Alternate how the tenant is named: its host, or the header on the platform host.
+            using var response = i % 2 == 0
+                ? await _client.AsTenant(tenant, HttpMethod.Get, "/api/products")
+                : await _client.SendAsync(HttpMethod.Get, "/api/products", host: "localhost", tenantHeader: tenant);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                failures.Enqueue($"{tenant}: HTTP {(int)response.StatusCode}");
+                return;
+            }
+
+            var skus = (await TenancyClient.ReadAsync(response)).GetProperty("data").EnumerateArray().Select(p => p.GetProperty("sku").GetString()!).ToList();
+            if (skus.Count != 3 || skus.Any(sku => !sku.StartsWith(tenant + "-", StringComparison.Ordinal)))
+            {
+                failures.Enqueue($"{tenant} saw [{string.Join(", ", skus)}]");
+            }
+
+            Interlocked.Increment(ref checkedRequests);
+        });
+
+        Assert.Empty(failures);
+        Assert.Equal(10_000, checkedRequests);
+    }
+
+    private async Task<List<string>> SkusAsync(string tenant, string? host = null, string? header = null)
+    {
+        var response = await _client.SendAsync(HttpMethod.Get, "/api/products", host: host ?? $"{tenant}.localhost", tenantHeader: header);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return [.. (await TenancyClient.ReadAsync(response)).GetProperty("data").EnumerateArray().Select(p => p.GetProperty("sku").GetString()!)];
+    }
+
+    private static async Task<Guid> IdOf(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await TenancyClient.ReadAsync(response)).GetProperty("id").GetGuid();
+    }
+}
+
+[Collection(AppHostCollection.Name)]
+public sealed class IsolationTests(AppHostFixture fixture) : IsolationSuite(fixture);
+
+[Collection(PgBouncerAppHostCollection.Name)]
+public sealed class PgBouncerIsolationTests(PgBouncerAppHostFixture fixture) : IsolationSuite(fixture)
+{
+    [Fact]
+    public async Task The_api_reaches_postgres_through_pgbouncer()
+    {
+        var pooler = (Hosting.PgBouncerResource)fixture.App.GetResource("pgbouncer");
+        var apiPid = fixture.App.GetResource("api").ProcessId;
+
+        // What the Api process was really given, read from its environment.
+        var environment = (await File.ReadAllTextAsync($"/proc/{apiPid}/environ")).Split('\0');
+        var tenancyDb = environment.Single(e => e.StartsWith("ConnectionStrings__tenancydb=", StringComparison.Ordinal));
+
+        Assert.Equal(Hosting.ResourceState.Running, pooler.State);
+        Assert.Contains($"Port={pooler.Port}", tenancyDb, StringComparison.Ordinal);
+    }
+}
