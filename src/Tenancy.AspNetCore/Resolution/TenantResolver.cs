@@ -60,9 +60,15 @@ public sealed class TenantResolver(TenantLookup lookup, TenancyOptions options)
 
         var value = rest.Value![1..];
         var slash = value.IndexOf('/', StringComparison.Ordinal);
-        identifier = slash < 0 ? value : value[..slash];
+        var candidate = slash < 0 ? value : value[..slash];
+        if (candidate.Length == 0)
+        {
+            return false;
+        }
+
+        identifier = candidate;
         remaining = slash < 0 ? PathString.Empty : new PathString(value[slash..]);
-        return identifier.Length > 0;
+        return true;
     }
 
     private async ValueTask<TenantResolution> ResolveHostAsync(string rawHost, CancellationToken cancellationToken)
