@@ -140,6 +140,8 @@ public sealed class DistributedApplication : IAsyncDisposable
         {
             await StartAsync(shutdown.Token);
             ResourceTable.Write(System.Console.Out, _resources);
+            var connectionsFile = await WriteConnectionsFileAsync(shutdown.Token);
+            System.Console.WriteLine($"Connection strings for tools (the CLI reads them): {connectionsFile}");
             System.Console.WriteLine("Press Ctrl+C to stop.");
             await Task.Delay(Timeout.Infinite, shutdown.Token);
         }
@@ -159,6 +161,21 @@ public sealed class DistributedApplication : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    /// <summary>
+    /// Writes <c>ConnectionStrings__{name}=…</c> for every resource that has one to <c>{DataDirectory}/connections.env</c>
+    /// (readable by the AppHost's user only), so tools such as the tenancy CLI reach the running system.
+    /// </summary>
+    public async Task<string> WriteConnectionsFileAsync(CancellationToken cancellationToken = default)
+    {
+        var path = Path.Combine(_context.DataDirectory, "connections.env");
+        var lines = _resources.OfType<IResourceWithConnectionString>()
+            .Where(r => r.ConnectionString is not null)
+            .Select(r => $"ConnectionStrings__{r.Name}={r.ConnectionString}");
+        await File.WriteAllLinesAsync(path, lines, cancellationToken);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return path;
+    }
 
     private void StartInOrder(Resource resource, CancellationToken cancellationToken)
     {

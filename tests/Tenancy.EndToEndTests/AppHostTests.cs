@@ -55,6 +55,17 @@ public sealed class AppHostTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task Tools_get_the_connection_strings_in_a_file_only_the_apphosts_user_can_read()
+    {
+        var path = await fixture.App.WriteConnectionsFileAsync();
+
+        var lines = await File.ReadAllLinesAsync(path);
+        Assert.Contains($"ConnectionStrings__tenancydb={await fixture.App.GetConnectionStringAsync("tenancydb")}", lines);
+        Assert.Contains($"ConnectionStrings__cache={await fixture.App.GetConnectionStringAsync("cache")}", lines);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
     public async Task Worker_reaches_postgres_and_redis()
     {
         await WaitUntil(() => fixture.App.Console.GetLines("worker").Any(l => l.Contains("Dependency redis", StringComparison.Ordinal)));
