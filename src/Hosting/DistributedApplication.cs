@@ -58,6 +58,24 @@ public sealed class DistributedApplication : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops one resource, as a person would from a dashboard; the resources that use it keep running.</summary>
+    public async Task StopResourceAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var resource = GetResource(name);
+        resource.State = ResourceState.Stopping;
+        await resource.StopAsync(cancellationToken);
+        resource.State = ResourceState.Stopped;
+    }
+
+    /// <summary>Starts a stopped resource again, on the same port.</summary>
+    public async Task StartResourceAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var resource = GetResource(name);
+        resource.State = ResourceState.Starting;
+        await resource.StartAsync(_context, cancellationToken);
+        resource.State = ResourceState.Running;
+    }
+
     /// <summary>Starts every resource, in dependency order and in parallel where possible; returns when all are ready.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {

@@ -34,6 +34,12 @@ public sealed class DistributedApplicationBuilder
         return new ResourceBuilder<T>(resource, this);
     }
 
+    /// <summary>A builder for a resource already in the graph, so a test can reference or extend it.</summary>
+    public IResourceBuilder<T> CreateResourceBuilder<T>(string name) where T : Resource =>
+        _resources.OfType<T>().FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)) is { } resource
+            ? new ResourceBuilder<T>(resource, this)
+            : throw new ArgumentException($"no {typeof(T).Name} named '{name}'", nameof(name));
+
     public DistributedApplication Build()
     {
         if (BuildInterceptor.Value is { } intercept)

@@ -55,9 +55,10 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
+                .AddMeter("Tenancy.*")
                 .AddNpgsqlInstrumentation())
             .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName)
+                .AddSource(builder.Environment.ApplicationName, "Tenancy.*")
                 .AddAspNetCoreInstrumentation(options =>
                     // Probes every few seconds would drown the traces people look for.
                     options.Filter = context =>

@@ -14,10 +14,13 @@ public static class RedisExtensions
             ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not configured; run the service through the AppHost or set ConnectionStrings__{connectionName}.");
 
         var options = ConfigurationOptions.Parse(connectionString);
-        // Start without Redis and reconnect when it comes back, rather than failing the whole service.
+        // Start without Redis and reconnect when it comes back, rather than failing the whole service; while it is
+        // away, commands fail at once instead of queueing until a timeout.
         options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
-        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
+        // The services keep serving from PostgreSQL without Redis: degraded, not unhealthy.
+        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Degraded);
         return builder;
     }
 

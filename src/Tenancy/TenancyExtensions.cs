@@ -61,6 +61,7 @@ public static class TenancyExtensions
             return TenantMigrationCatalog.FromDbContext(scope.ServiceProvider.GetRequiredService<TTenantDbContext>());
         });
         services.AddSingleton<TenantMigrationRunner>();
+        services.AddSingleton<Exec.TenantSqlRunner>();
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using Tenancy;
+using Tenancy.Caching;
 using Tenancy.Sales;
 using Tenancy.Worker;
 
@@ -8,6 +9,7 @@ builder.AddBasicServiceDefaults();
 builder.AddNpgsqlDataSource("tenancydb");
 builder.AddRedisClient("cache");
 builder.AddTenancy<SalesDbContext>("tenancydb");
+builder.AddTenantCaching();
 builder.Services.AddHostedService<DependencyReport>();
 builder.Services.AddHostedService<DeletedTenantSweeper>();
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Tenancy.Api.Infrastructure;
 using Tenancy.AspNetCore;
+using Tenancy.Caching;
 using Tenancy.Sales;
 
 namespace Tenancy.Api.Extensions;
@@ -14,6 +15,7 @@ internal static class Extensions
         builder.AddRedisClient("cache");
         builder.AddTenancy<SalesDbContext>("tenancydb");
         builder.Services.AddHostedService<StartupMigrations>();
+        builder.AddTenantCaching(cache => cache.JsonTypeInfoResolver = CachedJsonContext.Default);
         builder.Services.AddTenantResolution();
 
         builder.Services.AddExceptionHandler<TenancyExceptionHandler>();

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Tenancy.Caching;
 using Tenancy.Sales;
 
 namespace Tenancy.Api.Sales;
@@ -25,15 +26,22 @@ public static class ProductsApi
         products.MapDelete("/{id:guid}", DeleteProduct).WithName("DeleteProduct");
     }
 
-    public static Task<PaginatedItems<ProductResponse>> ListProducts([AsParameters] PaginationRequest page, SalesDbContext db, CancellationToken cancellationToken) =>
-        db.Products.AsNoTracking().OrderBy(p => p.Sku).Select(p => new ProductResponse(p.Id, p.Sku, p.Name, p.Price)).ToPageAsync(page, cancellationToken);
+    /// <summary>The catalogue is read far more than written: reads are cached per tenant, writes drop the region.</summary>
+    private const string CacheRegion = "products";
 
-    public static async Task<Results<Ok<ProductResponse>, NotFound>> GetProduct(Guid id, SalesDbContext db, CancellationToken cancellationToken) =>
-        await db.Products.AsNoTracking().Where(p => p.Id == id).Select(p => new ProductResponse(p.Id, p.Sku, p.Name, p.Price)).FirstOrDefaultAsync(cancellationToken) is { } product
+    public static Task<PaginatedItems<ProductResponse>> ListProducts([AsParameters] PaginationRequest page, SalesDbContext db, TenantCache cache, CancellationToken cancellationToken) =>
+        cache.GetOrCreateAsync(CacheRegion, $"page:{page.PageIndex}:{page.PageSize}", async ct =>
+            await db.Products.AsNoTracking().OrderBy(p => p.Sku).Select(p => new ProductResponse(p.Id, p.Sku, p.Name, p.Price)).ToPageAsync(page, ct),
+            cancellationToken).AsTask();
+
+    public static async Task<Results<Ok<ProductResponse>, NotFound>> GetProduct(Guid id, SalesDbContext db, TenantCache cache, CancellationToken cancellationToken) =>
+        await cache.GetOrCreateAsync(CacheRegion, $"id:{id}", async ct =>
+            await db.Products.AsNoTracking().Where(p => p.Id == id).Select(p => new ProductResponse(p.Id, p.Sku, p.Name, p.Price)).FirstOrDefaultAsync(ct),
+            cancellationToken) is { } product
             ? TypedResults.Ok(product)
             : TypedResults.NotFound();
 
-    public static async Task<Results<Created<ProductResponse>, ProblemHttpResult>> CreateProduct(ProductRequest request, SalesDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<Created<ProductResponse>, ProblemHttpResult>> CreateProduct(ProductRequest request, SalesDbContext db, TenantCache cache, CancellationToken cancellationToken)
     {
         var product = new Product { Sku = request.Sku, Name = request.Name, Price = request.Price };
         db.Products.Add(product);
@@ -46,10 +54,11 @@ public static class ProductsApi
             return SkuTaken(request.Sku);
         }
 
+        await cache.InvalidateAsync(CacheRegion);
         return TypedResults.Created($"/api/products/{product.Id}", new ProductResponse(product.Id, product.Sku, product.Name, product.Price));
     }
 
-    public static async Task<Results<Ok<ProductResponse>, NotFound, ProblemHttpResult>> UpdateProduct(Guid id, ProductRequest request, SalesDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ProductResponse>, NotFound, ProblemHttpResult>> UpdateProduct(Guid id, ProductRequest request, SalesDbContext db, TenantCache cache, CancellationToken cancellationToken)
     {
         var product = await db.Products.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
         if (product is null)
@@ -67,14 +76,21 @@ public static class ProductsApi
             return SkuTaken(request.Sku);
         }
 
+        await cache.InvalidateAsync(CacheRegion);
         return TypedResults.Ok(new ProductResponse(product.Id, product.Sku, product.Name, product.Price));
     }
 
-    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteProduct(Guid id, SalesDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteProduct(Guid id, SalesDbContext db, TenantCache cache, CancellationToken cancellationToken)
     {
         try
         {
-            return await db.Products.Where(p => p.Id == id).ExecuteDeleteAsync(cancellationToken) == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
+            if (await db.Products.Where(p => p.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
+            {
+                return TypedResults.NotFound();
+            }
+
+            await cache.InvalidateAsync(CacheRegion);
+            return TypedResults.NoContent();
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {

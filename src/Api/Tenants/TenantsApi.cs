@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tenancy.AspNetCore.Resolution;
+using Tenancy.Caching;
 using Tenancy.Provisioning;
 using Tenancy.Registry;
 using Tenancy.Tenants;
@@ -25,6 +26,7 @@ public static class TenantsApi
         api.MapDelete("/{identifier}", DeleteTenant).WithName("DeleteTenant").WithSummary("Soft-delete a tenant; its data is dropped in the background");
         api.MapPost("/{identifier}/domains", AddDomain).WithName("AddTenantDomain");
         api.MapDelete("/{identifier}/domains/{host}", RemoveDomain).WithName("RemoveTenantDomain");
+        api.MapPost("/{identifier}/cache/purge", PurgeCache).WithName("PurgeTenantCache").WithSummary("Drop every cache entry of the tenant, on every instance");
         return app;
     }
 
@@ -69,14 +71,34 @@ public static class TenantsApi
     public static async Task<Results<Ok<TenantResponse>, NotFound>> GetTenant(string identifier, TenantRegistry registry, CancellationToken cancellationToken) =>
         await registry.FindAsync(identifier, cancellationToken) is { } tenant ? TypedResults.Ok(TenantResponse.From(tenant)) : TypedResults.NotFound();
 
-    public static async Task<Ok<TenantResponse>> SuspendTenant(string identifier, TenantRegistry registry, CancellationToken cancellationToken) =>
-        TypedResults.Ok(TenantResponse.From(await registry.SuspendAsync(identifier, cancellationToken)));
+    public static async Task<Ok<TenantResponse>> SuspendTenant(string identifier, TenantRegistry registry, TenantCache cache, CancellationToken cancellationToken)
+    {
+        var tenant = await registry.SuspendAsync(identifier, cancellationToken);
+        await cache.PurgeTenantAsync(tenant.Id);
+        return TypedResults.Ok(TenantResponse.From(tenant));
+    }
 
     public static async Task<Ok<TenantResponse>> ResumeTenant(string identifier, TenantRegistry registry, CancellationToken cancellationToken) =>
         TypedResults.Ok(TenantResponse.From(await registry.ResumeAsync(identifier, cancellationToken)));
 
-    public static async Task<Ok<TenantResponse>> DeleteTenant(string identifier, TenantRegistry registry, CancellationToken cancellationToken) =>
-        TypedResults.Ok(TenantResponse.From(await registry.DeleteAsync(identifier, cancellationToken)));
+    public static async Task<Ok<TenantResponse>> DeleteTenant(string identifier, TenantRegistry registry, TenantCache cache, CancellationToken cancellationToken)
+    {
+        var tenant = await registry.DeleteAsync(identifier, cancellationToken);
+        await cache.PurgeTenantAsync(tenant.Id);
+        return TypedResults.Ok(TenantResponse.From(tenant));
+    }
+
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> PurgeCache(string identifier, TenantRegistry registry, TenantCache cache, CancellationToken cancellationToken)
+    {
+        if (await registry.FindAsync(identifier, cancellationToken) is not { } tenant)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return await cache.PurgeTenantAsync(tenant.Id)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Cache unavailable", detail: "Redis is unreachable; nothing was purged. Instances that cannot reach Redis do not use the cache.");
+    }
 
     public static async Task<Ok<TenantResponse>> AddDomain(string identifier, AddDomainRequest request, TenantRegistry registry, CancellationToken cancellationToken) =>
         TypedResults.Ok(TenantResponse.From(await registry.AddDomainAsync(identifier, request.Host ?? "", request.IsPrimary, cancellationToken)));

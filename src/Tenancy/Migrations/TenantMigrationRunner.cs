@@ -75,9 +75,8 @@ public sealed class TenantMigrationRunner(
                 [.. catalog.Migrations.Where(m => !applied.Contains(m.Id)).Select(m => m.Id)]));
         }
 
-        if (identifiers is not null && states.Count < identifiers.Count)
+        if (identifiers is not null && identifiers.Except(states.Select(s => s.Identifier), StringComparer.Ordinal).FirstOrDefault() is { } missing)
         {
-            var missing = identifiers.Except(states.Select(s => s.Identifier), StringComparer.Ordinal).First();
             throw new Context.TenantNotFoundException(missing);
         }
 

@@ -1,0 +1,18 @@
+namespace Tenancy.Caching;
+
+/// <summary>
+/// The one place cache keys are built. Every key starts with its space, owned by the cache itself:
+/// <c>t:{tenantId}:{tenant generation}:{region}:{region generation}:{logical key}</c> for a tenant, <c>p:…</c> for the platform.
+/// A logical key only ever follows that prefix, so whatever it contains it cannot reach another space.
+/// </summary>
+internal static class CacheKeys
+{
+    public const string GenerationPrefix = "tenancy:gen:";
+
+    public static string TenantScope(Guid tenantId) => $"t:{tenantId:N}";
+
+    public static string RegionScope(string space, string region) => $"{space}/{region}";
+
+    public static string Build(string space, long spaceGeneration, string region, long regionGeneration, string key) =>
+        $"{space}:{spaceGeneration}:{region}:{regionGeneration}:{key}";
+}

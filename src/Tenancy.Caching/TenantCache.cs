@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Tenancy.Context;
+using Tenancy.Isolation;
+using Tenancy.Tenants;
+
+namespace Tenancy.Caching;
+
+/// <summary>
+/// The cache every tenant-aware read goes through: HybridCache (memory L1, Redis L2, stampede protection) with keys
+/// it builds itself from the current tenant, so callers pass only a region and a logical key and can never reach
+/// another tenant's entries. Invalidation is by generation (see <see cref="CacheGenerations"/>): a region or a whole
+/// tenant at once, on every instance. While Redis is unreachable, reads go straight to their source.
+/// </summary>
+public sealed partial class TenantCache(
+    HybridCache cache,
+    CacheGenerations generations,
+    ITenantContextAccessor tenants,
+    TenantCacheTelemetry telemetry,
+    IOptions<TenantCacheOptions> options,
+    ILogger<TenantCache> logger)
+{
+    private const string PlatformSpace = "p";
+
+    /// <summary>Gets the current tenant's entry <paramref name="key"/> in <paramref name="region"/>, creating it with <paramref name="factory"/> on a miss.</summary>
+    public ValueTask<T> GetOrCreateAsync<T>(string region, string key, Func<CancellationToken, ValueTask<T>> factory, CancellationToken cancellationToken = default)
+    {
+        var tenant = CurrentTenant();
+        return GetOrCreateInSpaceAsync(CacheKeys.TenantScope(tenant.Id), tenant, region, key, factory, cancellationToken);
+    }
+
+    /// <summary>Platform entries (no tenant) live in a space of their own.</summary>
+    public ValueTask<T> GetOrCreatePlatformAsync<T>(string region, string key, Func<CancellationToken, ValueTask<T>> factory, CancellationToken cancellationToken = default) =>
+        GetOrCreateInSpaceAsync(PlatformSpace, null, region, key, factory, cancellationToken);
+
+    // Invalidation returns false when Redis is unreachable. Writes still succeed then: every instance that cannot
+    // reach Redis bypasses the cache, and the entries expire.
+
+    /// <summary>Drops every entry of <paramref name="region"/> for the current tenant, on every instance.</summary>
+    public Task<bool> InvalidateAsync(string region) =>
+        BumpAsync(CacheKeys.RegionScope(CacheKeys.TenantScope(CurrentTenant().Id), ValidRegion(region)), CurrentTenant());
+
+    public Task<bool> InvalidatePlatformAsync(string region) =>
+        BumpAsync(CacheKeys.RegionScope(PlatformSpace, ValidRegion(region)), null);
+
+    /// <summary>Drops every entry of one tenant, in one step whatever their number (on suspend, delete, move, or by hand).</summary>
+    public Task<bool> PurgeTenantAsync(Guid tenantId) =>
+        BumpAsync(CacheKeys.TenantScope(tenantId), null);
+
+    private async ValueTask<T> GetOrCreateInSpaceAsync<T>(
+        string space, TenantInfo? tenant, string region, string key, Func<CancellationToken, ValueTask<T>> factory, CancellationToken cancellationToken)
+    {
+        ValidRegion(region);
+        if (string.IsNullOrEmpty(key) || key.Length > options.Value.MaximumKeyLength - 100)
+        {
+            throw new ArgumentException($"A cache key is 1 to {options.Value.MaximumKeyLength - 100} characters long.", nameof(key));
+        }
+
+        using var activity = TenantCacheTelemetry.ActivitySource.StartActivity("cache get", ActivityKind.Internal);
+        activity?.SetTag("cache.region", region);
+        if (tenant is not null)
+        {
+            activity?.SetTag("tenant.id", tenant.Id).SetTag("tenant.identifier", tenant.Identifier);
+        }
+
+        var tier = tenant?.Plan ?? "platform";
+        var spaceGeneration = await generations.GetAsync(space);
+        var regionGeneration = await generations.GetAsync(CacheKeys.RegionScope(space, region));
+        if (spaceGeneration is null || regionGeneration is null)
+        {
+            activity?.SetTag("cache.result", "bypass");
+            telemetry.RecordLookup("bypass", tier);
+            return await factory(cancellationToken);
+        }
+
+        var miss = new StrongBox<bool>();
+        var value = await cache.GetOrCreateAsync(
+            CacheKeys.Build(space, spaceGeneration.Value, region, regionGeneration.Value, key),
+            (factory, miss),
+            static (state, ct) =>
+            {
+                state.miss.Value = true;
+                return state.factory(ct);
+            },
+            cancellationToken: cancellationToken);
+
+        var result = miss.Value ? "miss" : "hit";
+        activity?.SetTag("cache.result", result);
+        telemetry.RecordLookup(result, tier);
+        return value;
+    }
+
+    private async Task<bool> BumpAsync(string scope, TenantInfo? tenant)
+    {
+        using var activity = TenantCacheTelemetry.ActivitySource.StartActivity("cache invalidate", ActivityKind.Internal);
+        activity?.SetTag("cache.scope", scope);
+        if (tenant is not null)
+        {
+            activity?.SetTag("tenant.id", tenant.Id).SetTag("tenant.identifier", tenant.Identifier);
+        }
+
+        try
+        {
+            await generations.BumpAsync(scope);
+            return true;
+        }
+        catch (RedisException ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            LogInvalidationFailed(ex, scope);
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not invalidate cache scope {Scope}: Redis is unreachable")]
+    private partial void LogInvalidationFailed(Exception exception, string scope);
+
+    private TenantInfo CurrentTenant() => tenants.Current
+        ?? throw new TenantContextMissingException("Tenant cache entries need a current tenant; use the platform methods for platform entries.");
+
+    private static string ValidRegion(string region) =>
+        region is { Length: > 0 and <= 64 } && region.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.')
+            ? region
+            : throw new ArgumentException("A cache region is 1 to 64 letters, digits, '-' or '.'.", nameof(region));
+
+    private sealed class StrongBox<TValue>
+    {
+        public TValue? Value { get; set; }
+    }
+}

@@ -1,0 +1,22 @@
+using System.Text.Json.Serialization.Metadata;
+
+namespace Tenancy.Caching;
+
+/// <summary>Configuration section <c>Tenancy:Cache</c>.</summary>
+public sealed class TenantCacheOptions
+{
+    public const string SectionName = "Tenancy:Cache";
+
+    /// <summary>How long an entry lives in Redis (L2).</summary>
+    public TimeSpan Expiration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long an entry lives in each instance's memory (L1); invalidations reach it at once anyway.</summary>
+    public TimeSpan LocalExpiration { get; set; } = TimeSpan.FromMinutes(2);
+
+    public int MaximumPayloadBytes { get; set; } = 1024 * 1024;
+
+    public int MaximumKeyLength { get; set; } = 512;
+
+    /// <summary>Source-generated JSON metadata for every cached type (no reflection on the hot path).</summary>
+    public IJsonTypeInfoResolver? JsonTypeInfoResolver { get; set; }
+}

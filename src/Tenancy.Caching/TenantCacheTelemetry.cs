@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Tenancy.Caching;
+
+/// <summary>
+/// StackExchange.Redis emits no spans, so cache work gets its own, tagged with the tenant; counts are by tenant tier
+/// (plan), never by tenant id, to keep metric cardinality bounded.
+/// </summary>
+public sealed class TenantCacheTelemetry : IDisposable
+{
+    public const string Name = "Tenancy.Caching";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _lookups;
+
+    public TenantCacheTelemetry(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(Name);
+        _lookups = _meter.CreateCounter<long>("tenancy.cache.lookups", description: "Cache lookups by result (hit, miss, bypass) and tenant tier");
+    }
+
+    public static ActivitySource ActivitySource { get; } = new(Name);
+
+    internal void RecordLookup(string result, string tier) =>
+        _lookups.Add(1, new KeyValuePair<string, object?>("cache.result", result), new KeyValuePair<string, object?>("tenant.tier", tier));
+
+    public void Dispose() => _meter.Dispose();
+}
