@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using StackExchange.Redis;
+using Tenancy.Caching;
 using Tenancy.Sales;
 
 namespace Tenancy.Cli;
@@ -15,6 +17,7 @@ internal sealed class CliServices : IAsyncDisposable
 {
     public const string ConnectionName = "tenancydb";
     public const string ConnectionVariable = "ConnectionStrings__" + ConnectionName;
+    public const string CacheConnectionVariable = "ConnectionStrings__cache";
 
     private readonly IHost _host;
     private readonly AsyncServiceScope _scope;
@@ -51,8 +54,20 @@ internal sealed class CliServices : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection([new($"ConnectionStrings:{ConnectionName}", connectionString)]);
         builder.Logging.ClearProviders();
         builder.AddTenancy<SalesDbContext>(ConnectionName);
+        if (Environment.GetEnvironmentVariable(CacheConnectionVariable) is { Length: > 0 } cache)
+        {
+            var options = ConfigurationOptions.Parse(cache);
+            options.AbortOnConnectFail = false;
+            builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+            builder.AddTenantCaching();
+        }
+
         return new CliServices(builder.Build());
     }
+
+    /// <exception cref="CliUsageException">No cache is configured.</exception>
+    public TenantCache GetCache() =>
+        _scope.ServiceProvider.GetService<TenantCache>() ?? throw new CliUsageException($"no cache: set {CacheConnectionVariable}");
 
     public T Get<T>()
         where T : notnull => _scope.ServiceProvider.GetRequiredService<T>();

@@ -15,7 +15,9 @@ public static class TenancyCli
     private const string Description = """
         Manage a Tenancy deployment: tenants, their domains, migrations, and SQL run in every tenant.
 
-        The database is --connection, or else the ConnectionStrings__tenancydb environment variable.
+        The database is --connection, or else the ConnectionStrings__tenancydb environment variable; the cache
+        (for 'tenants cache purge') is the ConnectionStrings__cache environment variable. The AppHost writes both
+        to connections.env in its data folder.
 
         Exit codes:
           0  ok
@@ -101,6 +103,7 @@ public static class TenancyCli
     private static (int ExitCode, string Message)? Explain(Exception exception) => exception switch
     {
         CliUsageException => (ExitCodes.Usage, exception.Message),
+        CliFailureException => (ExitCodes.Failed, exception.Message),
         TenantValidationException invalid => (ExitCodes.Failed, string.Join("; ", invalid.Errors.Select(e => $"invalid {e.Key}: {string.Join(" ", e.Value).TrimEnd('.')}"))),
         TenantConflictException or TenantNotFoundException or TenantStateException or DomainNotFoundException => (ExitCodes.Failed, exception.Message),
         PostgresException postgres => (ExitCodes.Failed, $"database: {postgres.SqlState}: {postgres.MessageText}"),
@@ -124,3 +127,6 @@ public static class ExitCodes
 
 /// <summary>A command line that cannot run as given: exit code 2.</summary>
 internal sealed class CliUsageException(string message) : Exception(message);
+
+/// <summary>The command could not do its work, for a reason it states.</summary>
+internal sealed class CliFailureException(string message) : Exception(message);

@@ -20,6 +20,7 @@ internal static class TenantCommands
         StatusCommand(global, "resume", "Resume a suspended tenant", (registry, id, ct) => registry.ResumeAsync(id, ct), "resumed"),
         StatusCommand(global, "delete", "Soft-delete a tenant: its hosts stop resolving at once, its data is dropped later", (registry, id, ct) => registry.DeleteAsync(id, ct), "deleted"),
         ExecCommand.Create(global),
+        CacheCommands.Create(global),
     };
 
     private static Command CreateCommand(GlobalOptions global)

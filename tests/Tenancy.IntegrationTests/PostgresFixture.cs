@@ -17,6 +17,11 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
+    public string CacheConnectionString { get; private set; } = "";
+
+    /// <summary>The servers, so tests can stop and start Redis.</summary>
+    public DistributedApplication Servers => _servers ?? throw new InvalidOperationException("Not started.");
+
     public IServiceProvider Services { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -28,9 +33,11 @@ public sealed class PostgresFixture : IAsyncLifetime
             "--AppHost:EchoResourceOutput=false",
         ]);
         builder.AddPostgres("postgres").AddDatabase("tenancydb");
+        builder.AddRedis("cache");
         _servers = builder.Build();
         await _servers.StartAsync();
         ConnectionString = _servers.GetConnectionString("tenancydb")!;
+        CacheConnectionString = _servers.GetConnectionString("cache")!;
 
         Services = CreateServices(ConnectionString);
         await Services.GetRequiredService<TenantMigrationRunner>().MigrateSharedAsync();
