@@ -21,15 +21,15 @@ public sealed class TenantLookupTests(PostgresFixture fixture)
             var lookup = services.GetRequiredService<TenantLookup>();
             var identifier = PostgresFixture.NewIdentifier();
             // Caching starts once the listener is up; until then every call queries.
-            await WaitUntilAsync(() => IsCachingAsync(lookup, identifier));
+            await Eventually.TrueAsync(() => IsCachingAsync(lookup, identifier));
             Assert.Null(await lookup.FindByIdentifierAsync(identifier));
 
             await fixture.Services.GetRequiredService<TenantProvisioner>().ProvisionAsync(new NewTenant(identifier, "Created elsewhere", Domains: [$"{identifier}.example.org"]));
-            await WaitUntilAsync(async () => await lookup.FindByIdentifierAsync(identifier) is not null);
+            await Eventually.TrueAsync(async () => await lookup.FindByIdentifierAsync(identifier) is not null);
             Assert.Equal(identifier, (await lookup.FindByHostAsync($"{identifier}.example.org"))?.Identifier);
 
             await fixture.Services.ExecuteAsync($"UPDATE tenancy.tenants SET status = 'Suspended' WHERE identifier = '{identifier}'");
-            await WaitUntilAsync(async () => (await lookup.FindByIdentifierAsync(identifier))?.Status == TenantStatus.Suspended);
+            await Eventually.TrueAsync(async () => (await lookup.FindByIdentifierAsync(identifier))?.Status == TenantStatus.Suspended);
         }
         finally
         {
@@ -49,20 +49,5 @@ public sealed class TenantLookupTests(PostgresFixture fixture)
         var cached = await lookup.FindByIdentifierAsync(planted) is null;
         await fixture.Services.ExecuteAsync($"DELETE FROM tenancy.tenants WHERE identifier = '{planted}'");
         return cached;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail("The condition was not met within 5 s.");
     }
 }

@@ -113,7 +113,7 @@ public sealed class TenantCacheTests(PostgresFixture fixture)
         await fixture.Servers.StopResourceAsync("cache");
         try
         {
-            await WaitUntilAsync(() => !instance.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected);
+            await Eventually.TrueAsync(() => !instance.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected);
             Assert.Equal(("from source", true), await instance.ReadAsync(tenant, "k", "from source"));
             Assert.Equal(("from source again", true), await instance.ReadAsync(tenant, "k", "from source again"));
             using (TenantContext.Enter(tenant))
@@ -126,7 +126,7 @@ public sealed class TenantCacheTests(PostgresFixture fixture)
             await fixture.Servers.StartResourceAsync("cache");
         }
 
-        await WaitUntilAsync(() => instance.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected);
+        await Eventually.TrueAsync(() => instance.Services.GetRequiredService<IConnectionMultiplexer>().IsConnected);
         await instance.ReadAsync(tenant, "k2", "cached again");
         Assert.Equal(("cached again", false), await instance.ReadAsync(tenant, "k2", "not read"));
     }
@@ -153,24 +153,8 @@ public sealed class TenantCacheTests(PostgresFixture fixture)
 
         var withoutCache = await cli.ExpectAsync(2, "tenants", "cache", "purge", a.Identifier);
         Assert.Contains("ConnectionStrings__cache", withoutCache.Error, StringComparison.Ordinal);
-        await WaitUntilAsync(async () => (await instance.ReadAsync(a, "k", "a again")).Miss);
+        await Eventually.TrueAsync(async () => (await instance.ReadAsync(a, "k", "a again")).Miss);
         Assert.False((await instance.ReadAsync(b, "k", "b again")).Miss);
     }
 
-    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(25);
-        }
-
-        Assert.Fail("The condition was not met within 5 s.");
-    }
 }
