@@ -40,7 +40,8 @@ public static class TenancyExtensions
         services.AddDbContext<TTenantDbContext>(
             (sp, options) => options
                 .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
-                .UseSnakeCaseNamingConvention(),
+                .UseSnakeCaseNamingConvention()
+                .AddInterceptors(TenantSchemaInterceptor.Instance),
             optionsLifetime: ServiceLifetime.Singleton);
 
         services.AddSingleton<TenantContext>();

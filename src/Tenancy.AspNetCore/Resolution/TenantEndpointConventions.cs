@@ -1,26 +1,28 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Tenancy.Context;
 
 namespace Tenancy.AspNetCore.Resolution;
+
+/// <summary>Endpoint metadata saying whom an endpoint serves; <see cref="TenantResolutionMiddleware"/> enforces it before the endpoint runs.</summary>
+public sealed class TenantRequirement
+{
+    /// <summary>A tenant's data: a request without a tenant is refused (400).</summary>
+    public static readonly TenantRequirement Tenant = new();
+
+    /// <summary>The platform itself: on a tenant's host the endpoint does not exist (404).</summary>
+    public static readonly TenantRequirement Platform = new();
+
+    private TenantRequirement()
+    {
+    }
+}
 
 public static class TenantEndpointConventions
 {
     /// <summary>The endpoints serve tenant data: a request without a tenant is refused before the handler runs.</summary>
     public static TBuilder RequireTenant<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
-            context.HttpContext.RequestServices.GetRequiredService<ITenantContextAccessor>().Current is null
-                ? TypedResults.Problem(
-                    statusCode: StatusCodes.Status400BadRequest,
-                    title: "Tenant required",
-                    detail: $"This endpoint serves a tenant's data: call it on the tenant's host or name the tenant in the {TenantResolver.HeaderName} header.")
-                : await next(context));
+        builder.WithMetadata(TenantRequirement.Tenant);
 
     /// <summary>The endpoints belong to the platform: on a tenant's host they do not exist.</summary>
     public static TBuilder RequirePlatform<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
-            context.HttpContext.RequestServices.GetRequiredService<ITenantContextAccessor>().Current is null
-                ? await next(context)
-                : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "This endpoint is served on the platform's host only."));
+        builder.WithMetadata(TenantRequirement.Platform);
 }

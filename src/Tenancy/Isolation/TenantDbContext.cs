@@ -7,8 +7,9 @@ namespace Tenancy.Isolation;
 
 /// <summary>
 /// Base of every DbContext that holds tenant data. It belongs to the tenant that was current when it was created;
-/// its commands reach only that tenant's schema, its queries see only rows with that tenant's id, and saving a row
-/// of another tenant throws.
+/// its commands reach only that tenant's schema (the <see cref="TenantSchemaInterceptor"/>, registered with the
+/// context by AddTenancy; without it commands name a schema that does not exist and fail), its queries see only rows
+/// with that tenant's id, and saving a row of another tenant throws.
 /// </summary>
 public abstract class TenantDbContext(DbContextOptions options, ITenantContextAccessor tenantContext) : DbContext(options)
 {
@@ -19,9 +20,6 @@ public abstract class TenantDbContext(DbContextOptions options, ITenantContextAc
 
     public TenantInfo RequireTenant() => Tenant
         ?? throw new TenantContextMissingException("Tenant data can only be reached with a current tenant (a tenant request, or a TenantScope).");
-
-    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
-        optionsBuilder.AddInterceptors(TenantSchemaInterceptor.Instance);
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -20,7 +20,8 @@ public static partial class HostName
         var trimmed = host.Trim().TrimEnd('.');
         try
         {
-            var ascii = Idn.GetAscii(trimmed).ToLowerInvariant();
+            // Every request's host comes through here; most are plain ASCII and need no IDN mapping.
+            var ascii = (System.Text.Ascii.IsValid(trimmed) ? trimmed : Idn.GetAscii(trimmed)).ToLowerInvariant();
             return ascii.Length <= MaxLength && Shape().IsMatch(ascii) ? ascii : null;
         }
         catch (ArgumentException)
