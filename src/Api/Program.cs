@@ -1,5 +1,6 @@
 using Scalar.AspNetCore;
 using Tenancy.Api.Extensions;
+using Tenancy.Api.Jobs;
 using Tenancy.Api.Sales;
 using Tenancy.Api.Tenants;
 using Tenancy.AspNetCore;
@@ -21,5 +22,6 @@ app.MapScalarApiReference();
 
 app.MapTenantsApi();
 app.MapSalesApi();
+app.MapJobsApi();
 
 app.Run();

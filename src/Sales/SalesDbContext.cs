@@ -17,6 +17,10 @@ public sealed class SalesDbContext(DbContextOptions<SalesDbContext> options, ITe
 
     public DbSet<Order> Orders => Set<Order>();
 
+    public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<DailySalesSummary> DailySalesSummaries => Set<DailySalesSummary>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Location>(location =>
@@ -52,6 +56,23 @@ public sealed class SalesDbContext(DbContextOptions<SalesDbContext> options, ITe
             line.Property(l => l.UnitPrice).HasPrecision(12, 2);
             line.Property(l => l.LineTotal).HasPrecision(14, 2);
             line.HasOne<Product>().WithMany().HasForeignKey(l => l.ProductId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<Notification>(notification =>
+        {
+            notification.Property(n => n.Kind).HasMaxLength(40);
+            notification.Property(n => n.Recipient).HasMaxLength(320);
+            notification.Property(n => n.Status).HasConversion<string>().HasMaxLength(20);
+            notification.Property(n => n.JobId).HasMaxLength(40);
+            notification.Property(n => n.JobTenant).HasMaxLength(40);
+            notification.HasOne<Order>().WithMany().HasForeignKey(n => n.OrderId).OnDelete(DeleteBehavior.Cascade);
+            // One message of a kind per order, however often the job runs.
+            notification.HasIndex(n => new { n.OrderId, n.Kind }).IsUnique();
+            notification.HasIndex(n => n.CreatedAt);
+        });
+        modelBuilder.Entity<DailySalesSummary>(summary =>
+        {
+            summary.Property(s => s.Revenue).HasPrecision(14, 2);
+            summary.HasIndex(s => new { s.TenantId, s.Date }).IsUnique();
         });
 
         // Last: the base class adds the tenant filters to every ITenantOwned entity defined above.

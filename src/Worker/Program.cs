@@ -1,7 +1,9 @@
 using Tenancy;
 using Tenancy.Caching;
+using Tenancy.Jobs;
 using Tenancy.Sales;
 using Tenancy.Worker;
+using Tenancy.Worker.Jobs;
 
 var builder = Host.CreateApplicationBuilder(args);
 
@@ -10,6 +12,9 @@ builder.AddNpgsqlDataSource("tenancydb");
 builder.AddRedisClient("cache");
 builder.AddTenancy<SalesDbContext>("tenancydb");
 builder.AddTenantCaching();
+builder.AddTenantJobs();
+builder.AddTenantJobServer();
+builder.AddSalesJobs();
 builder.Services.AddHostedService<DependencyReport>();
 builder.Services.AddHostedService<DeletedTenantSweeper>();
 

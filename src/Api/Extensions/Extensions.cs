@@ -1,8 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Tenancy.Api.Infrastructure;
+using Tenancy.Api.Jobs;
 using Tenancy.AspNetCore;
 using Tenancy.Caching;
+using Tenancy.Jobs;
 using Tenancy.Sales;
 
 namespace Tenancy.Api.Extensions;
@@ -15,7 +18,9 @@ internal static class Extensions
         builder.AddRedisClient("cache");
         builder.AddTenancy<SalesDbContext>("tenancydb");
         builder.Services.AddHostedService<StartupMigrations>();
-        builder.AddTenantCaching(cache => cache.JsonTypeInfoResolver = CachedJsonContext.Default);
+        builder.AddTenantCaching(cache => cache.JsonTypeInfoResolver = JsonTypeInfoResolver.Combine(CachedJsonContext.Default, JobsJsonContext.Default));
+        // Enqueues only: the Worker performs the jobs.
+        builder.AddTenantJobs();
         builder.Services.AddTenantResolution();
 
         builder.Services.AddExceptionHandler<TenancyExceptionHandler>();

@@ -1,7 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Tenancy.Jobs;
 using Tenancy.Sales;
+using Tenancy.Sales.Jobs;
 
 namespace Tenancy.Api.Sales;
 
@@ -44,7 +46,7 @@ public static class OrdersApi
             : TypedResults.NotFound();
 
     public static async Task<Results<Created<OrderResponse>, ValidationProblem>> CreateOrder(
-        CreateOrderRequest request, SalesDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        CreateOrderRequest request, SalesDbContext db, TimeProvider clock, JobEnqueuer jobs, CancellationToken cancellationToken)
     {
         // The tenant's query filters hide other tenants' rows, so their ids read as unknown here.
         var productIds = request.Lines.Select(l => l.ProductId).Distinct().ToList();
@@ -87,6 +89,9 @@ public static class OrdersApi
         order.Total = order.Lines.Sum(l => l.LineTotal);
         db.Orders.Add(order);
         await db.SaveChangesAsync(cancellationToken);
+
+        // After the order is committed, so the Worker always finds it; the job carries this request's tenant and trace.
+        await jobs.EnqueueAsync<IOrderConfirmationJob>(job => job.SendAsync(order.Id, CancellationToken.None));
         return TypedResults.Created($"/api/orders/{order.Id}", OrderResponse.From(order));
     }
 }

@@ -54,6 +54,47 @@ namespace Tenancy.Sales.Migrations
                     b.ToTable("customers", "__tenant_schema__");
                 });
 
+            modelBuilder.Entity("Tenancy.Sales.DailySalesSummary", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<int>("OrderCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("order_count");
+
+                    b.Property<decimal>("Revenue")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("revenue");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_daily_sales_summaries");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_daily_sales_summaries_tenant_id");
+
+                    b.HasIndex("TenantId", "Date")
+                        .IsUnique()
+                        .HasDatabaseName("ix_daily_sales_summaries_tenant_id_date");
+
+                    b.ToTable("daily_sales_summaries", "__tenant_schema__");
+                });
+
             modelBuilder.Entity("Tenancy.Sales.Location", b =>
                 {
                     b.Property<Guid>("Id")
@@ -93,6 +134,78 @@ namespace Tenancy.Sales.Migrations
                         .HasDatabaseName("ix_locations_tenant_id_code");
 
                     b.ToTable("locations", "__tenant_schema__");
+                });
+
+            modelBuilder.Entity("Tenancy.Sales.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("DeliveryAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("delivery_attempts");
+
+                    b.Property<string>("JobId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("JobTenant")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("job_tenant");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("recipient");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notifications");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_notifications_created_at");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_notifications_tenant_id");
+
+                    b.HasIndex("OrderId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notifications_order_id_kind");
+
+                    b.ToTable("notifications", "__tenant_schema__");
                 });
 
             modelBuilder.Entity("Tenancy.Sales.Order", b =>
@@ -234,6 +347,16 @@ namespace Tenancy.Sales.Migrations
                         .HasDatabaseName("ix_products_tenant_id_sku");
 
                     b.ToTable("products", "__tenant_schema__");
+                });
+
+            modelBuilder.Entity("Tenancy.Sales.Notification", b =>
+                {
+                    b.HasOne("Tenancy.Sales.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notifications_orders_order_id");
                 });
 
             modelBuilder.Entity("Tenancy.Sales.Order", b =>

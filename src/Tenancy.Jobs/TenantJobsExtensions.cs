@@ -1,0 +1,109 @@
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Tenancy.Jobs.Context;
+using Tenancy.Jobs.Fairness;
+using Tenancy.Jobs.Rejection;
+using Tenancy.Jobs.Telemetry;
+using Tenancy.Registry;
+
+namespace Tenancy.Jobs;
+
+public static class TenantJobsExtensions
+{
+    /// <summary>
+    /// Hangfire over PostgreSQL (schema <c>Tenancy:Jobs:Schema</c> of the tenancy database) with the tenancy filters:
+    /// every job created here carries the current tenant and trace, and a tenant's bursts go to the bulk queue (when
+    /// Redis is registered). Enough to enqueue: <see cref="JobEnqueuer"/> from async code, <see cref="IBackgroundJobClient"/>
+    /// from jobs. <see cref="AddTenantJobServer"/> runs them. Needs <c>AddTenancy</c> first.
+    /// </summary>
+    public static IHostApplicationBuilder AddTenantJobs(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<TenantJobsOptions>().Bind(builder.Configuration.GetSection(TenantJobsOptions.SectionName));
+
+        // Registered before AddHangfire, which then keeps them instead of its static defaults.
+        services.AddSingleton<JobStorage>(sp => CreateStorage(
+            sp.GetRequiredService<RegistryConnection>().DirectConnectionString, sp.GetRequiredService<IOptions<TenantJobsOptions>>().Value));
+        services.AddSingleton<JobActivator, TenantJobActivator>();
+        services.AddSingleton<TenantJobClientFilter>();
+        services.AddSingleton<TenantJobTelemetryFilter>();
+        services.AddSingleton<TenantJobRejectionFilter>();
+        services.AddSingleton<IJobFilterProvider>(sp => new TenantJobFilterProvider(
+            sp.GetRequiredService<TenantJobClientFilter>(),
+            sp.GetRequiredService<TenantJobTelemetryFilter>(),
+            sp.GetRequiredService<TenantJobRejectionFilter>(),
+            // Fairness counts bursts in Redis (AddRedisClient); without it, jobs are first come, first served.
+            sp.GetService<IConnectionMultiplexer>() is null
+                ? null
+                : ActivatorUtilities.CreateInstance<TenantQueueRouter>(sp, ActivatorUtilities.CreateInstance<TenantBurstMeter>(sp))));
+
+        services.AddHangfire(configuration => configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            // Job types are named without assembly versions, so the Api and the Worker agree across deployments.
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+
+        services.AddSingleton<JobEnqueuer>();
+
+        // The schema is created at start, before this service enqueues or serves anything.
+        services.AddHostedService<JobStorageInitializer>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Runs jobs here: <see cref="TenantJobsOptions.WorkerCount"/> workers over the default then the bulk queue, and
+    /// <see cref="TenantJobsOptions.ReservedWorkerCount"/> that take only default-queue work.
+    /// </summary>
+    public static IHostApplicationBuilder AddTenantJobServer(this IHostApplicationBuilder builder)
+    {
+        // Hangfire adds the process id and a unique suffix to the server name itself.
+        var serverName = Environment.MachineName;
+        builder.Services.AddHangfireServer((sp, server) =>
+        {
+            var options = sp.GetRequiredService<IOptions<TenantJobsOptions>>().Value;
+            server.ServerName = serverName;
+            server.Queues = TenantJobQueues.All;
+            server.WorkerCount = options.WorkerCount;
+            server.SchedulePollingInterval = options.SchedulePollingInterval;
+        });
+        var reserved = builder.Configuration.GetValue($"{TenantJobsOptions.SectionName}:{nameof(TenantJobsOptions.ReservedWorkerCount)}", new TenantJobsOptions().ReservedWorkerCount);
+        if (reserved > 0)
+        {
+            builder.Services.AddHangfireServer(server =>
+            {
+                server.ServerName = serverName + "-reserved";
+                server.Queues = [TenantJobQueues.Default];
+                server.WorkerCount = reserved;
+                // Workers only: the first server already runs the schedulers.
+                server.IsLightweightServer = true;
+            });
+        }
+
+        return builder;
+    }
+
+    private static PostgreSqlStorage CreateStorage(string directConnectionString, TenantJobsOptions options)
+    {
+        var storageOptions = new PostgreSqlStorageOptions
+        {
+            SchemaName = options.Schema,
+            PrepareSchemaIfNecessary = true,
+            // Fetched jobs are kept invisible while their worker lives; a killed worker's jobs come back after this.
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = options.InvisibilityTimeout,
+            QueuePollInterval = options.QueuePollInterval,
+            // LISTEN/NOTIFY wakes idle workers as soon as a job is enqueued, from any process.
+            EnableLongPolling = true,
+        };
+
+        // Hangfire keeps sessions open (locks, LISTEN), so it bypasses a transaction pooler: the direct connection.
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(directConnectionString, storageOptions, null), storageOptions);
+    }
+}

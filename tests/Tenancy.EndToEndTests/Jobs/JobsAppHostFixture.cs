@@ -1,0 +1,80 @@
+using Npgsql;
+using Tenancy.Hosting;
+using Tenancy.Hosting.Testing;
+
+namespace Tenancy.EndToEndTests.Jobs;
+
+/// <summary>
+/// The whole system for the job tests, exporting its spans to an in-test OTLP collector. The Worker delivers each
+/// confirmation in half a second (so a test can catch jobs mid-flight) and takes back a dead Worker's jobs after 5 s.
+/// </summary>
+public sealed class JobsAppHostFixture : IAsyncLifetime
+{
+    public DistributedApplication App { get; private set; } = null!;
+
+    public TenancyClient Client { get; private set; } = null!;
+
+    public OtlpTraceReceiver Traces { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Traces = OtlpTraceReceiver.Start();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>([$"--AppHost:OtlpEndpoint={Traces.Endpoint}"]);
+        builder.CreateResourceBuilder<ProjectResource>("api")
+            .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        builder.CreateResourceBuilder<ProjectResource>("worker")
+            .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+            .WithEnvironment("Tenancy__Jobs__InvisibilityTimeout", "00:00:05")
+            .WithEnvironment("Sales__Notifications__SimulatedSendLatency", "00:00:00.500");
+        App = await builder.BuildAsync();
+        await App.StartAsync();
+        await App.WaitForResourceHealthyAsync("api");
+        Client = new TenancyClient(App.CreateHttpClient("api"));
+    }
+
+    /// <summary>A scalar straight from the system's database, for what the API does not show (Hangfire's tables).</summary>
+    public async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(App.GetConnectionString("tenancydb"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Waits until the Hangfire job is in <paramref name="state"/>.</summary>
+    public async Task WaitForJobStateAsync(string jobId, string state)
+    {
+        var id = long.Parse(jobId, System.Globalization.CultureInfo.InvariantCulture);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await ScalarAsync<string>("SELECT statename FROM hangfire.job WHERE id = $1", id) != state)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), $"job {jobId} never reached {state}");
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client?.Http.Dispose();
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+
+        if (Traces is not null)
+        {
+            await Traces.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class JobsAppHostCollection : ICollectionFixture<JobsAppHostFixture>
+{
+    public const string Name = "AppHost for jobs";
+}
