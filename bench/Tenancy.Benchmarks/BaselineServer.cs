@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+
+namespace Tenancy.Benchmarks;
+
+/// <summary>
+/// The plain single-schema app (bench/Baseline) as a process of its own on a free loopback port, started the way the
+/// AppHost starts the Api: <c>dotnet Baseline.dll</c> from its Release build, the Api's environment (Development,
+/// single-line console logs, the same OpenTelemetry variables) and its output read line by line by this process.
+/// </summary>
+internal sealed class BaselineServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Queue<string> _tail = new();
+
+    private BaselineServer(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int ProcessId => _process.Id;
+
+    public static async Task<BaselineServer> StartAsync(string name, string connectionString, bool withServiceDefaults, CancellationToken cancellationToken)
+    {
+        var assembly = Path.GetFullPath(typeof(BaselineServer).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "BaselineAssembly").Value!);
+        if (!File.Exists(assembly))
+        {
+            throw new InvalidOperationException($"the baseline app is not built ('{assembly}' is missing): run bench/run.sh, which builds it");
+        }
+
+        var port = FreeLoopbackPort();
+        var startInfo = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(assembly),
+        };
+        startInfo.ArgumentList.Add(assembly);
+        var environment = new Dictionary<string, string>
+        {
+            // What src/Hosting/Projects/ProjectResource.cs gives the Api.
+            ["DOTNET_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["LOGGING__CONSOLE__FORMATTERNAME"] = "simple",
+            ["LOGGING__CONSOLE__FORMATTEROPTIONS__SINGLELINE"] = "true",
+            ["OTEL_SERVICE_NAME"] = name,
+            ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={Guid.NewGuid():N}",
+            ["OTEL_BLRP_SCHEDULE_DELAY"] = "1000",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "1000",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "1000",
+            ["ASPNETCORE_URLS"] = $"http://localhost:{port}",
+            ["ConnectionStrings__benchdb"] = connectionString,
+            ["Baseline__ServiceDefaults"] = withServiceDefaults ? "true" : "false",
+        };
+        if (!Console.IsOutputRedirected)
+        {
+            environment["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = "true";
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            startInfo.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = startInfo };
+        var server = new BaselineServer(process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        try
+        {
+            await server.WaitHealthyAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
+        {
+            // Already gone, or it did not go in time: nothing more to do here.
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task WaitHealthyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"the baseline app exited with code {_process.ExitCode} while starting:{Environment.NewLine}{Tail()}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri(BaseAddress, "/health"), cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // Not listening yet.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the baseline app was not healthy within {timeout.TotalSeconds:0} s:{Environment.NewLine}{Tail()}");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_tail)
+        {
+            _tail.Enqueue(line);
+            while (_tail.Count > 50)
+            {
+                _tail.Dequeue();
+            }
+        }
+    }
+
+    private string Tail()
+    {
+        lock (_tail)
+        {
+            return string.Join(Environment.NewLine, _tail.Select(l => "  " + l));
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    // As the AppHost finds it (src/Hosting/Projects/ProjectResource.cs).
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+}
