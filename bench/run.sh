@@ -3,8 +3,8 @@
 # entry point, all on 127.0.0.1), then prints a results table in which every headline number stands next to a
 # baseline measured in the same run.
 #
-#   bench/run.sh                      all four benchmarks (about 5 minutes on 2 cores)
-#   bench/run.sh overhead             one of: overhead, provisioning, migrations, scale
+#   bench/run.sh                      all benchmarks
+#   bench/run.sh overhead             one of: overhead, provisioning, migrations, scale, cache, jobs
 #   bench/run.sh scale --duration 5   options: see bench/run.sh --help
 #
 # The table is also written to bench/results/latest.md (ignored by git).

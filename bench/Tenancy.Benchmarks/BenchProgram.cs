@@ -56,6 +56,16 @@ internal static class BenchProgram
             }
 
             await using var overhead = new OverheadBenchmark(system, options);
+            if (options.Runs("cache"))
+            {
+                await TimedAsync("cache", () => CacheBenchmark.RunAsync(system, results, stop.Token));
+            }
+
+            if (options.Runs("jobs"))
+            {
+                await TimedAsync("jobs", () => JobsBenchmark.RunAsync(system, options, results, stop.Token));
+            }
+
             if (options.Runs("provisioning"))
             {
                 await TimedAsync("provisioning", () => ProvisioningBenchmark.RunAsync(system, options, results, stop.Token));

@@ -46,6 +46,9 @@ internal sealed class BenchSystem : IAsyncDisposable
 
     public NpgsqlDataSource DataSource => Services.GetRequiredService<NpgsqlDataSource>();
 
+    /// <summary>The running system's Redis, for benchmarks that wire the tenant cache in-process.</summary>
+    public string CacheConnectionString => _app.GetConnectionString("cache") ?? throw new InvalidOperationException("cache has no connection string");
+
     public int ApiProcessId => _app.GetResource("api").ProcessId ?? throw new InvalidOperationException("the api has no process");
 
     /// <summary>The process the AppHost started for PostgreSQL (runuser when run as root); the postmaster and backends are below it.</summary>
