@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenTelemetry.Trace;
 using Tenancy.Context;
 using Tenancy.Deletion;
 using Tenancy.Isolation;
@@ -12,6 +13,7 @@ using Tenancy.Migrations;
 using Tenancy.Provisioning;
 using Tenancy.Registry;
 using Tenancy.Resolution;
+using Tenancy.Telemetry;
 
 namespace Tenancy;
 
@@ -49,6 +51,8 @@ public static class TenancyExtensions
         services.AddSingleton<TenantLookup>();
         services.AddHostedService<RegistryChangeListener>();
         services.AddSingleton<TenantScopeFactory>();
+        services.ConfigureOpenTelemetryTracerProvider((sp, tracing) =>
+            tracing.AddProcessor(new TenantActivityProcessor(sp.GetRequiredService<ITenantContextAccessor>())));
 
         services.AddSingleton<TenantValidation>();
         services.AddSingleton<TenantProvisioner>();
