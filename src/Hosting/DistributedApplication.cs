@@ -181,7 +181,7 @@ public sealed class DistributedApplication : IAsyncDisposable
     public async ValueTask DisposeAsync() => await StopAsync();
 
     /// <summary>
-    /// Writes <c>ConnectionStrings__{name}=…</c> for every resource that has one to <c>{DataDirectory}/connections.env</c>
+    /// Writes <c>ConnectionStrings__{name}='…'</c> (shell syntax) for every resource that has one to <c>{DataDirectory}/connections.env</c>
     /// (readable by the AppHost's user only), so tools such as the tenancy CLI reach the running system.
     /// </summary>
     public async Task<string> WriteConnectionsFileAsync(CancellationToken cancellationToken = default)
@@ -189,7 +189,8 @@ public sealed class DistributedApplication : IAsyncDisposable
         var path = Path.Combine(_context.DataDirectory, "connections.env");
         var lines = _resources.OfType<IResourceWithConnectionString>()
             .Where(r => r.ConnectionString is not null)
-            .Select(r => $"ConnectionStrings__{r.Name}={r.ConnectionString}");
+            // Single-quoted, so that `set -a; . connections.env` keeps the semicolons inside the values.
+            .Select(r => $"ConnectionStrings__{r.Name}='{r.ConnectionString!.Replace("'", "'\\''", StringComparison.Ordinal)}'");
         await File.WriteAllLinesAsync(path, lines, cancellationToken);
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return path;

@@ -59,9 +59,16 @@ public sealed class AppHostTests(AppHostFixture fixture)
     {
         var path = await fixture.App.WriteConnectionsFileAsync();
 
-        var lines = await File.ReadAllLinesAsync(path);
-        Assert.Contains($"ConnectionStrings__tenancydb={await fixture.App.GetConnectionStringAsync("tenancydb")}", lines);
-        Assert.Contains($"ConnectionStrings__cache={await fixture.App.GetConnectionStringAsync("cache")}", lines);
+        // Read back the way README.md tells people to: sourced by a shell.
+        var startInfo = new System.Diagnostics.ProcessStartInfo("bash", ["-c", $"set -a; . '{path}'; echo \"$ConnectionStrings__tenancydb\"; echo \"$ConnectionStrings__cache\""])
+        {
+            RedirectStandardOutput = true,
+        };
+        using var shell = System.Diagnostics.Process.Start(startInfo)!;
+        var lines = (await shell.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        await shell.WaitForExitAsync();
+        string[] expected = [(await fixture.App.GetConnectionStringAsync("tenancydb"))!, (await fixture.App.GetConnectionStringAsync("cache"))!];
+        Assert.Equal(expected, lines);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
     }
 
