@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -40,8 +41,11 @@ public sealed partial class TenantCache(
     // reach Redis bypasses the cache, and the entries expire.
 
     /// <summary>Drops every entry of <paramref name="region"/> for the current tenant, on every instance.</summary>
-    public Task<bool> InvalidateAsync(string region) =>
-        BumpAsync(CacheKeys.RegionScope(CacheKeys.TenantScope(CurrentTenant().Id), ValidRegion(region)), CurrentTenant());
+    public Task<bool> InvalidateAsync(string region)
+    {
+        var tenant = CurrentTenant();
+        return BumpAsync(CacheKeys.RegionScope(CacheKeys.TenantScope(tenant.Id), ValidRegion(region)), tenant);
+    }
 
     public Task<bool> InvalidatePlatformAsync(string region) =>
         BumpAsync(CacheKeys.RegionScope(PlatformSpace, ValidRegion(region)), null);
@@ -125,9 +129,4 @@ public sealed partial class TenantCache(
         region is { Length: > 0 and <= 64 } && region.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.')
             ? region
             : throw new ArgumentException("A cache region is 1 to 64 letters, digits, '-' or '.'.", nameof(region));
-
-    private sealed class StrongBox<TValue>
-    {
-        public TValue? Value { get; set; }
-    }
 }

@@ -32,7 +32,7 @@ public sealed class PostgresServerResource(string name) : Resource(name), IResou
     public string? ConnectionString => _externalConnectionString
         ?? (Port == 0 ? null : $"Host=127.0.0.1;Port={Port};Username=postgres;Password={_password}");
 
-    /// <summary>The postmaster's pid file, so callers can see the server really stopped.</summary>
+    /// <summary>The folder that holds the cluster (<c>data/</c>, with <c>postmaster.pid</c> while the server runs).</summary>
     public string? DataFolder => _dataFolder;
 
     internal override void Validate(AppHostContext context)

@@ -1,4 +1,5 @@
 using Npgsql;
+using Tenancy.Isolation;
 
 namespace Tenancy.Deletion;
 
@@ -47,7 +48,7 @@ public sealed class TenantDataReaper(NpgsqlDataSource dataSource)
         // Names come from the catalogue and are quoted; the schema name was derived by code at provisioning.
         foreach (var table in tables)
         {
-            await using var drop = new NpgsqlCommand($"DROP TABLE IF EXISTS {Quote(schema)}.{Quote(table)} CASCADE", connection);
+            await using var drop = new NpgsqlCommand($"DROP TABLE IF EXISTS {SqlIdentifier.Quote(schema)}.{SqlIdentifier.Quote(table)} CASCADE", connection);
             await drop.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -55,7 +56,7 @@ public sealed class TenantDataReaper(NpgsqlDataSource dataSource)
         {
             BatchCommands =
             {
-                new NpgsqlBatchCommand($"DROP SCHEMA IF EXISTS {Quote(schema)} CASCADE"),
+                new NpgsqlBatchCommand($"DROP SCHEMA IF EXISTS {SqlIdentifier.Quote(schema)} CASCADE"),
                 new NpgsqlBatchCommand("UPDATE tenancy.tenants SET data_dropped_at = now() WHERE id = $1") { Parameters = { new NpgsqlParameter { Value = tenantId } } },
                 new NpgsqlBatchCommand("DELETE FROM tenancy.tenant_migrations WHERE tenant_id = $1") { Parameters = { new NpgsqlParameter { Value = tenantId } } },
             },
@@ -65,6 +66,4 @@ public sealed class TenantDataReaper(NpgsqlDataSource dataSource)
         await finish.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
-
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

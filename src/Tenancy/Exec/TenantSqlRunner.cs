@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
 using Tenancy.Context;
+using Tenancy.Isolation;
 
 namespace Tenancy.Exec;
 
@@ -77,7 +78,7 @@ public sealed class TenantSqlRunner(NpgsqlDataSource dataSource)
             // SET LOCAL takes no parameters; the schema name is quoted, so even a tampered registry row stays one identifier.
             await using (var enter = new NpgsqlBatch(connection, transaction))
             {
-                enter.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL search_path TO {QuoteIdentifier(tenant.SchemaName)}"));
+                enter.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL search_path TO {SqlIdentifier.Quote(tenant.SchemaName)}"));
                 var settings = new NpgsqlBatchCommand("SELECT set_config('tenancy.tenant_id', $1, true), set_config('tenancy.tenant_identifier', $2, true)");
                 settings.Parameters.Add(new NpgsqlParameter { Value = tenant.TenantId.ToString() });
                 settings.Parameters.Add(new NpgsqlParameter { Value = tenant.Identifier });
@@ -119,8 +120,6 @@ public sealed class TenantSqlRunner(NpgsqlDataSource dataSource)
             // The connection broke: the server rolls the transaction back itself.
         }
     }
-
-    private static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
 
 public sealed record TenantSqlTarget(Guid TenantId, string Identifier, string SchemaName);

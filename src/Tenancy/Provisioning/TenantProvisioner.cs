@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using Tenancy.Isolation;
 using Tenancy.Migrations;
 using Tenancy.Resolution;
 using Tenancy.Tenants;
@@ -49,7 +50,7 @@ public sealed class TenantProvisioner(
         try
         {
             await InsertRegistryRowsAsync(connection, transaction, tenant, cancellationToken);
-            await using (var createSchema = new NpgsqlCommand($"CREATE SCHEMA \"{tenant.SchemaName}\"", connection, transaction))
+            await using (var createSchema = new NpgsqlCommand($"CREATE SCHEMA {SqlIdentifier.Quote(tenant.SchemaName)}", connection, transaction))
             {
                 await createSchema.ExecuteNonQueryAsync(cancellationToken);
             }
