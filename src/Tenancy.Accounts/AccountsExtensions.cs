@@ -1,0 +1,90 @@
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.IdentityModel.Tokens;
+using Npgsql;
+using Tenancy.Accounts.Authorization;
+using Tenancy.Accounts.Members;
+using Tenancy.Accounts.Passwords;
+using Tenancy.Accounts.Startup;
+using Tenancy.Accounts.Tokens;
+using Tenancy.Accounts.Users;
+using Tenancy.Caching;
+
+namespace Tenancy.Accounts;
+
+public static class AccountsExtensions
+{
+    /// <summary>
+    /// Users, memberships and platform admins (their own migrations, applied at start), password sign-in with lockout
+    /// and rate limits, JWT bearer authentication, and the authorization that follows from each endpoint's
+    /// <c>RequireTenant()</c>/<c>RequirePlatform()</c>. Needs <c>AddTenancy</c> and <c>AddTenantCaching</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddTenancyAccounts(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AccountsOptions>().Bind(builder.Configuration.GetSection(AccountsOptions.SectionName));
+        services.AddDbContextFactory<AccountsDbContext>((sp, options) => AccountsDbContext.Configure(options, sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddHostedService<AccountsStartup>();
+        services.PostConfigure<TenantCacheOptions>(cache =>
+            cache.JsonTypeInfoResolver = cache.JsonTypeInfoResolver is null ? AccountsJsonContext.Default : JsonTypeInfoResolver.Combine(cache.JsonTypeInfoResolver, AccountsJsonContext.Default));
+
+        services.AddSingleton<IPasswordHasher<ICredentialHolder>, PasswordHasher<ICredentialHolder>>();
+        services.AddSingleton<PasswordRules>();
+        services.AddScoped<SignInService>();
+        services.AddScoped<MemberService>();
+        services.AddSingleton<MembershipLookup>();
+        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddExceptionHandler<MemberExceptionHandler>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((jwt, keys) =>
+        {
+            jwt.MapInboundClaims = false;
+            jwt.TokenValidationParameters = TokenIssuer.ValidationParameters(keys);
+            jwt.Events = new JwtBearerEvents { OnChallenge = WriteChallengeAsync };
+        });
+
+        // Every endpoint without an explicit policy gets the tenancy rule; one that names a policy gets it too.
+        var tenancyAccess = new AuthorizationPolicyBuilder().AddRequirements(TenancyAccessRequirement.Instance).Build();
+        services.AddAuthorizationBuilder()
+            .SetDefaultPolicy(tenancyAccess)
+            .SetFallbackPolicy(tenancyAccess);
+        services.AddSingleton<IAuthorizationHandler, TenancyAccessHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+        services.AddRateLimiter(SignInRateLimit.Configure);
+        return builder;
+    }
+
+    /// <summary>Rate limits, authentication and authorization; after <c>UseTenantResolution</c>, which they depend on.</summary>
+    public static IApplicationBuilder UseTenancyAuthentication(this IApplicationBuilder app) =>
+        app.UseRateLimiter().UseAuthentication().UseAuthorization();
+
+    /// <summary>401 as problem details, saying what was wrong with the token (never why a signature failed in detail).</summary>
+    private static async Task WriteChallengeAsync(JwtBearerChallengeContext context)
+    {
+        context.HandleResponse();
+        var detail = context.AuthenticateFailure switch
+        {
+            null => "Sign in first: send 'Authorization: Bearer <token>' with a token from POST /api/auth/token.",
+            SecurityTokenExpiredException => "The token has expired; sign in again.",
+            _ => "The token is not valid.",
+        };
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status401Unauthorized;
+        response.Headers.WWWAuthenticate = context.AuthenticateFailure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
+        await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context.HttpContext,
+            ProblemDetails = new ProblemDetails { Status = StatusCodes.Status401Unauthorized, Title = "Unauthorized", Detail = detail },
+        });
+    }
+}

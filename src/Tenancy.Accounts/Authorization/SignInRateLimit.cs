@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Tenancy.Context;
+
+namespace Tenancy.Accounts.Authorization;
+
+/// <summary>
+/// Sign-in attempts are limited per tenant (or the platform) and client address: a fixed window of
+/// <see cref="AccountsOptions.SignInPermitLimit"/> per <see cref="AccountsOptions.SignInWindow"/>. Guessing against one
+/// tenant does not slow down another's users, and lockout (per account) covers guesses spread over many addresses.
+/// </summary>
+public static class SignInRateLimit
+{
+    public const string PolicyName = "sign-in";
+
+    internal static void Configure(RateLimiterOptions limiter)
+    {
+        limiter.AddPolicy(PolicyName, http =>
+        {
+            var options = http.RequestServices.GetRequiredService<IOptions<AccountsOptions>>().Value;
+            var tenant = http.RequestServices.GetRequiredService<ITenantContextAccessor>().Current;
+            var key = $"{tenant?.Id.ToString() ?? "platform"}|{http.Connection.RemoteIpAddress}";
+            return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = options.SignInPermitLimit,
+                Window = options.SignInWindow,
+                QueueLimit = 0,
+            });
+        });
+
+        limiter.OnRejected = async (context, cancellationToken) =>
+        {
+            var http = context.HttpContext;
+            var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : (TimeSpan?)null;
+            if (retryAfter is { } seconds)
+            {
+                http.Response.Headers.RetryAfter = Math.Ceiling(seconds.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            }
+
+            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = StatusCodes.Status429TooManyRequests,
+                    Title = "Too many sign-in attempts",
+                    Detail = retryAfter is { } after
+                        ? $"Too many sign-in attempts from this address for this tenant; try again in {Math.Ceiling(after.TotalSeconds)} s."
+                        : "Too many sign-in attempts from this address for this tenant; try again later.",
+                },
+            });
+        };
+    }
+}

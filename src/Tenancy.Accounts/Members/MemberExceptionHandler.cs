@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Tenancy.Accounts.Members;
+
+/// <summary>Turns membership errors into problem details (400, 404, 409 naming <c>maxUsers</c>).</summary>
+internal sealed class MemberExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails? problem = exception switch
+        {
+            MemberValidationException invalid => new HttpValidationProblemDetails(invalid.Errors) { Status = StatusCodes.Status400BadRequest, Title = "The member is not valid" },
+            MemberLimitException limit => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "Plan limit reached",
+                Detail = limit.Message,
+                Extensions = { ["limit"] = "maxUsers", ["max"] = limit.Max },
+            },
+            MemberConflictException conflict => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = conflict.Message },
+            MemberNotFoundException notFound => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Unknown member", Detail = notFound.Message },
+            _ => null,
+        };
+        if (problem is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+}

@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Tenancy.Accounts.Users;
+using Tenancy.Registry;
+
+namespace Tenancy.Accounts.Startup;
+
+/// <summary>
+/// Before the Api serves: applies the accounts migrations (over the direct connection, since EF's migration lock
+/// needs a session) and makes sure there is a platform admin. <c>Tenancy:Admin:Email</c>/<c>Password</c>, when set,
+/// name it (and a changed password there replaces the stored one); otherwise the first start generates one and
+/// prints its password once. No password is ever hard-coded or stored in clear.
+/// </summary>
+internal sealed partial class AccountsStartup(
+    IDbContextFactory<AccountsDbContext> contexts,
+    RegistryConnection registryConnection,
+    IPasswordHasher<ICredentialHolder> hasher,
+    IConfiguration configuration,
+    TimeProvider clock,
+    ILogger<AccountsStartup> logger) : IHostedService
+{
+    public const string GeneratedAdminEmail = "admin@tenancy.localhost";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using (var migrations = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            migrations.Database.SetDbConnection(new NpgsqlConnection(registryConnection.DirectConnectionString), contextOwnsConnection: true);
+            await migrations.Database.MigrateAsync(cancellationToken);
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var email = configuration["Tenancy:Admin:Email"];
+        var password = configuration["Tenancy:Admin:Password"];
+        if (!string.IsNullOrWhiteSpace(email))
+        {
+            if (string.IsNullOrEmpty(password))
+            {
+                throw new InvalidOperationException("Tenancy:Admin:Email is set but Tenancy:Admin:Password is not.");
+            }
+
+            await EnsureConfiguredAdminAsync(db, email.Trim(), password, cancellationToken);
+            return;
+        }
+
+        if (await db.PlatformAdmins.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var generated = RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 24);
+        if (await TryInsertAdminAsync(db, GeneratedAdminEmail, generated, cancellationToken))
+        {
+            LogGeneratedAdmin(GeneratedAdminEmail, generated);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task EnsureConfiguredAdminAsync(AccountsDbContext db, string email, string password, CancellationToken cancellationToken)
+    {
+        var normalized = AccountsDbContext.Normalize(email);
+        var admin = await db.PlatformAdmins.FirstOrDefaultAsync(a => a.NormalizedEmail == normalized, cancellationToken);
+        if (admin is null)
+        {
+            await TryInsertAdminAsync(db, email, password, cancellationToken);
+            return;
+        }
+
+        if (admin.PasswordHash is null || hasher.VerifyHashedPassword(admin, admin.PasswordHash, password) == PasswordVerificationResult.Failed)
+        {
+            admin.PasswordHash = hasher.HashPassword(admin, password);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>False when another instance, starting at the same time, inserted it first.</summary>
+    private async Task<bool> TryInsertAdminAsync(AccountsDbContext db, string email, string password, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var admin = new PlatformAdmin { Id = Guid.CreateVersion7(now), Email = email, NormalizedEmail = AccountsDbContext.Normalize(email), CreatedAt = now };
+        admin.PasswordHash = hasher.HashPassword(admin, password);
+        db.PlatformAdmins.Add(admin);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Generated the first platform admin (shown once; set Tenancy:Admin:Email and Tenancy:Admin:Password to choose it): {Email} / {Password}")]
+    private partial void LogGeneratedAdmin(string email, string password);
+}
