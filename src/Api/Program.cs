@@ -1,4 +1,6 @@
 using Scalar.AspNetCore;
+using Tenancy.Accounts;
+using Tenancy.Api.Auth;
 using Tenancy.Api.Extensions;
 using Tenancy.Api.Jobs;
 using Tenancy.Api.Sales;
@@ -15,11 +17,14 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseTenantResolution();
+app.UseTenancyAuthentication();
 
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapScalarApiReference();
 
+app.MapAuthApi();
+app.MapMembersApi();
 app.MapTenantsApi();
 app.MapSalesApi();
 app.MapJobsApi();

@@ -9,6 +9,16 @@ var api = builder.AddProject<Projects.Api>("api")
     .WithHttpHealthCheck("/health")
     .WithReference(cache).WaitFor(cache);
 
+// The first platform admin, when the AppHost's own environment names one (Tenancy__Admin__Email, Tenancy__Admin__Password);
+// otherwise the Api generates one at its first start and prints it once.
+foreach (var setting in new[] { "Tenancy:Admin:Email", "Tenancy:Admin:Password" })
+{
+    if (builder.Configuration[setting] is { Length: > 0 } value)
+    {
+        api.WithEnvironment(setting.Replace(":", "__", StringComparison.Ordinal), value);
+    }
+}
+
 if (builder.Configuration.GetValue("UsePgBouncer", false))
 {
     // As in production behind a transaction pooler; LISTEN and migrations keep a direct connection.

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Tenancy.Accounts;
 using Tenancy.Api.Infrastructure;
 using Tenancy.Api.Jobs;
 using Tenancy.AspNetCore;
@@ -21,6 +22,9 @@ internal static class Extensions
         builder.AddTenantCaching(cache => cache.JsonTypeInfoResolver = JsonTypeInfoResolver.Combine(CachedJsonContext.Default, JobsJsonContext.Default));
         // Enqueues only: the Worker performs the jobs.
         builder.AddTenantJobs();
+        // Users, tokens, and who may call which endpoint (from its RequireTenant/RequirePlatform metadata).
+        builder.AddTenancyAccounts();
+        builder.Services.AddScoped<Tenants.TenantOwners>();
         builder.Services.AddTenantResolution();
 
         builder.Services.AddExceptionHandler<TenancyExceptionHandler>();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Hangfire;
 using Hangfire.Dashboard;
+using Tenancy.Accounts.Tokens;
 using Tenancy.AspNetCore.Resolution;
 using Tenancy.Context;
 using Tenancy.Jobs;
@@ -10,7 +11,7 @@ namespace Tenancy.Api.Jobs;
 
 /// <summary>
 /// Hangfire's dashboard at <c>/jobs</c>: on the platform host only (a tenant host answers 404, as for every platform
-/// endpoint), in Development only, and read-only, since there is no authentication yet to tell a platform admin.
+/// endpoint), for platform admins only, and read-only.
 /// </summary>
 public static class JobsDashboard
 {
@@ -34,20 +35,8 @@ public static class JobsDashboard
             IsReadOnlyFunc = _ => true,
             AppPath = null,
         };
-        var dashboard = app.MapHangfireDashboard(Path, options, app.ServiceProvider.GetRequiredService<JobStorage>()).RequirePlatform();
-        // Endpoint filters apply to route handlers only: the dashboard is a plain request delegate, so wrap it.
-        dashboard.Add(endpoint =>
-        {
-            var serve = endpoint.RequestDelegate!;
-            endpoint.RequestDelegate = context => context.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment()
-                ? serve(context)
-                : TypedResults.Problem(
-                    statusCode: StatusCodes.Status403Forbidden,
-                    title: "Jobs dashboard disabled",
-                    detail: "The jobs dashboard requires authentication, which is not configured; it is open in the Development environment only.")
-                    .ExecuteAsync(context);
-        });
-        return dashboard;
+        // RequirePlatform: the tenancy authorization admits platform admins only (401 without a token, 403 with a tenant's).
+        return app.MapHangfireDashboard(Path, options, app.ServiceProvider.GetRequiredService<JobStorage>()).RequirePlatform();
     }
 
     private static NonEscapedString RenderTenant(JobDetailsRendererDto job)
@@ -78,10 +67,14 @@ public static class JobsDashboard
         }
     }
 
-    /// <summary>Hangfire's own check, behind the endpoint's: a request resolved to a tenant never sees the dashboard.</summary>
+    /// <summary>Hangfire's own check, behind the endpoint's: only a platform admin, never on a tenant's host.</summary>
     private sealed class PlatformOnlyAuthorization : IDashboardAuthorizationFilter
     {
-        public bool Authorize(DashboardContext context) =>
-            context.GetHttpContext().RequestServices.GetRequiredService<ITenantContextAccessor>().Current is null;
+        public bool Authorize(DashboardContext context)
+        {
+            var http = context.GetHttpContext();
+            return http.RequestServices.GetRequiredService<ITenantContextAccessor>().Current is null
+                && http.User.HasClaim(TenancyClaims.Platform, "admin");
+        }
     }
 }

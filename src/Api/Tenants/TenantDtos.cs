@@ -10,7 +10,8 @@ public sealed record CreateTenantRequest(
     string? Plan,
     string? ContactEmail,
     Dictionary<string, string>? Metadata,
-    string? Status);
+    string? Status,
+    OwnerRequest? Owner = null);
 
 public sealed record AddDomainRequest(string? Host, bool IsPrimary = false);
 

@@ -15,7 +15,6 @@ public static class TenantsApi
         var api = app.MapGroup("/api/tenants")
             .WithTags("Tenants")
             .RequirePlatform()
-            .AddEndpointFilter<AdminAccessFilter>()
             .AddEndpointFilter<IdentifierRouteFilter>();
 
         api.MapPost("/", CreateTenant).WithName("CreateTenant").WithSummary("Create a tenant with its domains and schema");
@@ -31,7 +30,7 @@ public static class TenantsApi
     }
 
     public static async Task<Results<Created<TenantResponse>, ValidationProblem>> CreateTenant(
-        CreateTenantRequest request, TenantProvisioner provisioner, TenantValidation validation, CancellationToken cancellationToken)
+        CreateTenantRequest request, TenantProvisioner provisioner, TenantValidation validation, TenantOwners owners, CancellationToken cancellationToken)
     {
         var parseErrors = new Dictionary<string, string[]>();
         var isolation = ParseEnum<TenantIsolation>(request.Isolation, "isolation", TenantIsolation.Schema, parseErrors);
@@ -45,12 +44,18 @@ public static class TenantsApi
             errors[field] = messages;
         }
 
+        foreach (var (field, messages) in await owners.ValidateAsync(request.Owner, cancellationToken))
+        {
+            errors[field] = messages;
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
         var tenant = await provisioner.ProvisionAsync(newTenant, cancellationToken);
+        await owners.AddAsync(tenant, request.Owner, cancellationToken);
         return TypedResults.Created($"/api/tenants/{tenant.Identifier}", TenantResponse.From(tenant));
     }
 
@@ -131,12 +136,4 @@ public static class TenantsApi
                 : await next(context);
     }
 
-    /// <summary>Until authentication arrives, the admin API is open in Development only.</summary>
-    private sealed class AdminAccessFilter(IHostEnvironment environment) : IEndpointFilter
-    {
-        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-            environment.IsDevelopment()
-                ? await next(context)
-                : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Admin API disabled", detail: "The admin API requires authentication, which is not configured; it is open in the Development environment only.");
-    }
 }
