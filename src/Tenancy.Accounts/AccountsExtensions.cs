@@ -53,10 +53,10 @@ public static class AccountsExtensions
             jwt.Events = new JwtBearerEvents { OnChallenge = WriteChallengeAsync };
         });
 
-        // Every endpoint without an explicit policy gets the tenancy rule; one that names a policy gets it too.
+        // Every endpoint gets the tenancy rule; RequireAuthorization() (the default policy) also needs a signed-in caller.
         var tenancyAccess = new AuthorizationPolicyBuilder().AddRequirements(TenancyAccessRequirement.Instance).Build();
         services.AddAuthorizationBuilder()
-            .SetDefaultPolicy(tenancyAccess)
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Combine(tenancyAccess).Build())
             .SetFallbackPolicy(tenancyAccess);
         services.AddSingleton<IAuthorizationHandler, TenancyAccessHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();

@@ -41,6 +41,12 @@ public sealed class MemberService(
         return errors;
     }
 
+    public Task<bool> UserExistsAsync(string email, CancellationToken cancellationToken)
+    {
+        var normalized = AccountsDbContext.Normalize(email);
+        return db.Users.AnyAsync(u => u.NormalizedEmail == normalized, cancellationToken);
+    }
+
     public async Task<MemberView> AddAsync(TenantInfo tenant, string? email, string? password, TenantRole role, CancellationToken cancellationToken)
     {
         if (Validate(email, password) is { Count: > 0 } errors)

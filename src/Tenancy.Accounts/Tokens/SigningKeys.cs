@@ -18,7 +18,9 @@ public sealed partial class SigningKeys
     public SigningKeys(IOptions<AccountsOptions> options, IHostEnvironment environment, ILogger<SigningKeys> logger)
     {
         var configured = options.Value;
-        if (configured.SigningKeys.Count == 0)
+        // An empty value removes a key (a variable that cannot be unset, an overriding configuration source).
+        var listed = configured.SigningKeys.Where(pair => !string.IsNullOrWhiteSpace(pair.Value)).ToDictionary();
+        if (listed.Count == 0)
         {
             if (!environment.IsDevelopment())
             {
@@ -33,8 +35,8 @@ public sealed partial class SigningKeys
             return;
         }
 
-        Validation = [.. configured.SigningKeys.Select(pair => new SymmetricSecurityKey(Decode(pair.Key, pair.Value)) { KeyId = pair.Key })];
-        var activeId = configured.ActiveKeyId ?? (configured.SigningKeys.Count == 1 ? configured.SigningKeys.Keys.Single() : null)
+        Validation = [.. listed.Select(pair => new SymmetricSecurityKey(Decode(pair.Key, pair.Value)) { KeyId = pair.Key })];
+        var activeId = configured.ActiveKeyId ?? (listed.Count == 1 ? listed.Keys.Single() : null)
             ?? throw new InvalidOperationException("Several signing keys are configured: set Tenancy:Auth:ActiveKeyId to the one that signs.");
         Active = Validation.SingleOrDefault(k => k.KeyId == activeId)
             ?? throw new InvalidOperationException($"Tenancy:Auth:ActiveKeyId '{activeId}' is not one of Tenancy:Auth:SigningKeys.");
