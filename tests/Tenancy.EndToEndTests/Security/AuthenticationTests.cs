@@ -1,4 +1,5 @@
 using System.Net;
+using Xunit.Abstractions;
 
 namespace Tenancy.EndToEndTests.Security;
 
@@ -14,13 +15,13 @@ public sealed class AuthenticationTests(SecurityFixture fixture, ITestOutputHelp
         var (a, b) = (TenancyClient.NewIdentifier("own"), TenancyClient.NewIdentifier("oth"));
         foreach (var identifier in new[] { a, b })
         {
-            var created = await _client.SendAsync(HttpMethod.Post, "/api/tenants", new
+            var tenant = await _client.SendAsync(HttpMethod.Post, "/api/tenants", new
             {
                 identifier,
                 name = identifier,
                 owner = new { email = $"admin@{identifier}.com", password = $"pw-{identifier}-long-enough" },
             });
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            Assert.Equal(HttpStatusCode.Created, tenant.StatusCode);
         }
 
         var tokenA = await _client.SignInAsync(a, $"admin@{a}.com", $"pw-{a}-long-enough");
