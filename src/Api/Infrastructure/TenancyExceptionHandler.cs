@@ -22,6 +22,8 @@ internal sealed class TenancyExceptionHandler(IProblemDetailsService problemDeta
             TenantStateException state => Problem(StatusCodes.Status409Conflict, "Not allowed in the tenant's status", state.Message),
             TenantNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Unknown tenant", notFound.Message),
             DomainNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Unknown domain", notFound.Message),
+            // Minimal APIs throw these in Development (ThrowOnBadRequest) for unbindable input: still the client's error.
+            BadHttpRequestException badRequest => Problem(badRequest.StatusCode, "Bad request", badRequest.Message),
             _ => null,
         };
         if (problem is null)

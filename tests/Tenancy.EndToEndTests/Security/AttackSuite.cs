@@ -109,7 +109,7 @@ public sealed class AttackSuite(SecurityFixture fixture, ITestOutputHelper outpu
             ("punycode lookalike of A", "/api/products", [$"Host: xn--{a}-9ja.localhost"], 404, 404),
             ("raw UTF-8 host", "/api/products", ["Host: münchen.localhost"], 400, 400),
             ("very long host", "/api/products", [$"Host: {new string('a', 5000)}.localhost"], 400, 400),
-            ("very long label", "/api/products", [$"Host: {new string('a', 64)}.localhost"], 404, 404),
+            ("label over 63 characters", "/api/products", [$"Host: {new string('a', 64)}.localhost"], 400, 400),
             ("A as a sub-subdomain", "/api/products", [$"Host: {a}.{pair.B}.localhost"], 404, 404),
             ("B under A", "/api/products", [$"Host: {pair.B}.{a}.localhost"], 404, 404),
             ("userinfo in host", "/api/products", [$"Host: {pair.B}.localhost@{a}.localhost"], 400, 400),
@@ -197,9 +197,6 @@ public sealed class AttackSuite(SecurityFixture fixture, ITestOutputHelper outpu
             "public",
             "pg_catalog",
             "information_schema",
-            "accounts",
-            "tenancy",
-            "hangfire",
             $"{pair.A}' OR '1'='1",
             "A" + new string('a', 100),
             "a/../b",
@@ -224,6 +221,16 @@ public sealed class AttackSuite(SecurityFixture fixture, ITestOutputHelper outpu
             Assert.True(signIn.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest or HttpStatusCode.TooManyRequests, $"sign-in '{identifier}': {signIn.StatusCode}");
             attempts += 5;
         }
+
+        // Valid identifiers named like system schemas get a schema of their own (t_...), never the system's.
+        foreach (var identifier in new[] { "accounts", "hangfire", "pg-toast", "information-schema" })
+        {
+            var created = await _client.SendAsync(HttpMethod.Post, "/api/tenants", new { identifier = $"{identifier}-{Guid.NewGuid():N}"[..30], name = "lookalike" });
+            Assert.True(created.StatusCode is HttpStatusCode.Created or HttpStatusCode.BadRequest, $"create '{identifier}': {created.StatusCode}");
+            attempts++;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await _client.RequestTokenAsync(pair.A, TenancyClient.OwnerEmail(pair.A), TenancyClient.OwnerPassword(pair.A))).StatusCode);
 
         // In data, the same text is just text.
         var sku = "'; DROP TABLE products; --";
@@ -259,14 +266,30 @@ public sealed class AttackSuite(SecurityFixture fixture, ITestOutputHelper outpu
         var failures = new List<string>();
         foreach (var (name, send, expected) in cases)
         {
-            using var response = await send();
-            output.WriteLine($"{name}: {(int)response.StatusCode}");
-            if (!expected.Contains(response.StatusCode))
+            HttpStatusCode status;
+            try
             {
-                failures.Add($"{name}: expected {string.Join(" or ", expected)}, got {response.StatusCode}");
+                using var response = await send();
+                status = response.StatusCode;
+                if (status == HttpStatusCode.InternalServerError)
+                {
+                    output.WriteLine(await response.Content.ReadAsStringAsync());
+                }
+            }
+            catch (HttpRequestException) when (expected.Contains(HttpStatusCode.RequestEntityTooLarge))
+            {
+                // Kestrel answers 413 and closes the connection while the client is still writing.
+                status = HttpStatusCode.RequestEntityTooLarge;
+            }
+
+            output.WriteLine($"{name}: {(int)status}");
+            if (!expected.Contains(status))
+            {
+                failures.Add($"{name}: expected {string.Join(" or ", expected)}, got {status}");
             }
         }
 
+        failures.ForEach(output.WriteLine);
         Assert.Empty(failures);
         var products = await TenancyClient.ReadAsync(await _client.SendWithTokenAsync(pair.TokenA, HttpMethod.Get, "/api/products", host: host));
         Assert.Equal(1, products.GetProperty("count").GetInt32());
@@ -310,7 +333,7 @@ public sealed class AttackSuite(SecurityFixture fixture, ITestOutputHelper outpu
             var text = await response.Content.ReadAsStringAsync();
             if (text.Contains(TenantPair.SecretSku, StringComparison.Ordinal) || text.Contains(pair.ProductA.ToString(), StringComparison.Ordinal) && response.IsSuccessStatusCode)
             {
-                failures.Add($"{path}: B read A's entry ({response.StatusCode})");
+                failures.Add($"{path}: B read A's entry ({response.StatusCode}): {text[..Math.Min(600, text.Length)]}");
             }
 
             if (response.StatusCode == HttpStatusCode.InternalServerError)
@@ -322,6 +345,7 @@ public sealed class AttackSuite(SecurityFixture fixture, ITestOutputHelper outpu
         // A's membership is cached on A's space: it does not make A's token good on B.
         await TenancyClient.AssertProblemAsync(await _client.SendWithTokenAsync(pair.TokenA, HttpMethod.Get, "/api/products", host: hostB), HttpStatusCode.Forbidden);
         output.WriteLine($"{paths.Length + 1} forged cache lookups");
+        failures.ForEach(output.WriteLine);
         Assert.Empty(failures);
         await pair.AssertAIntactAsync(_client);
     }

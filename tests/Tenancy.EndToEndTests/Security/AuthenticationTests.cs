@@ -201,7 +201,8 @@ public sealed class AuthenticationTests(SecurityFixture fixture, ITestOutputHelp
         // Locked: the right password is refused too, with the same answer as a wrong one.
         var locked = await _client.RequestTokenAsync(tenant, user.Email, user.Password);
         statuses.Add((int)locked.StatusCode);
-        for (var i = 0; i < 4; i++)
+        // The owner's sign-in (to add the member) took one permit of this tenant and address: 10 in all.
+        for (var i = 0; i < 3; i++)
         {
             statuses.Add((int)(await _client.RequestTokenAsync(tenant, user.Email, user.Password)).StatusCode);
         }
@@ -209,7 +210,7 @@ public sealed class AuthenticationTests(SecurityFixture fixture, ITestOutputHelp
         var limited = await _client.RequestTokenAsync(tenant, user.Email, user.Password);
         output.WriteLine($"statuses: {string.Join(", ", statuses)}, then {(int)limited.StatusCode}");
 
-        Assert.Equal(Enumerable.Repeat(401, 10), statuses);
+        Assert.Equal(Enumerable.Repeat(401, 9), statuses);
         await TenancyClient.AssertProblemAsync(limited, HttpStatusCode.TooManyRequests);
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero, "429 without Retry-After");
         // Another tenant's sign-in from the same address is not slowed down.
