@@ -1,0 +1,41 @@
+using System.Net;
+
+namespace Tenancy.EndToEndTests.Security;
+
+/// <summary>Signing keys rotate without downtime: add the new key, make it active, remove the old one after a token lifetime.</summary>
+public sealed class KeyRotationTests : IAsyncLifetime
+{
+    private static readonly byte[] OldKey = SecuredSystem.NewKey();
+    private static readonly byte[] NewKey = SecuredSystem.NewKey();
+    private SecuredSystem _system = null!;
+
+    public async Task InitializeAsync() => _system = await SecuredSystem.StartAsync("old", OldKey);
+
+    public async Task DisposeAsync() => await _system.DisposeAsync();
+
+    [Fact]
+    public async Task Tokens_signed_with_the_old_key_keep_working_until_it_is_removed()
+    {
+        var client = _system.Client;
+        var tenant = await client.CreateTenantAsync();
+        var host = $"{tenant}.localhost";
+        var (email, password) = (TenancyClient.OwnerEmail(tenant), TenancyClient.OwnerPassword(tenant));
+        var oldToken = await client.SignInAsync(tenant, email, password);
+        Assert.Equal("old", TestTokens.ReadHeader(oldToken).GetProperty("kid").GetString());
+
+        // Step 1: both keys listed, the new one signs.
+        await _system.RestartApiAsync(("Tenancy__Auth__SigningKeys__new", Convert.ToBase64String(NewKey)), ("Tenancy__Auth__ActiveKeyId", "new"));
+        var newToken = await client.SignInAsync(tenant, email, password);
+        Assert.Equal("new", TestTokens.ReadHeader(newToken).GetProperty("kid").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await client.SendWithTokenAsync(oldToken, HttpMethod.Get, "/api/products", host: host)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendWithTokenAsync(newToken, HttpMethod.Get, "/api/products", host: host)).StatusCode);
+
+        // Step 2: the old key removed; its tokens stop working, the new ones do not.
+        await _system.RestartApiAsync(("Tenancy__Auth__SigningKeys__old", ""));
+        await TenancyClient.AssertProblemAsync(await client.SendWithTokenAsync(oldToken, HttpMethod.Get, "/api/products", host: host), HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendWithTokenAsync(newToken, HttpMethod.Get, "/api/products", host: host)).StatusCode);
+        // A token made with the old key after its removal is refused too, whatever kid it claims.
+        var forged = TestTokens.Sign(OldKey, "new", TestTokens.ReadClaims(newToken).EnumerateObject().ToDictionary(p => p.Name, p => (object)p.Value));
+        await TenancyClient.AssertProblemAsync(await client.SendWithTokenAsync(forged, HttpMethod.Get, "/api/products", host: host), HttpStatusCode.Unauthorized);
+    }
+}
