@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using StackExchange.Redis;
+using Tenancy.Accounts;
 using Tenancy.Caching;
 using Tenancy.Sales;
 
@@ -54,6 +55,7 @@ internal sealed class CliServices : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection([new($"ConnectionStrings:{ConnectionName}", connectionString)]);
         builder.Logging.ClearProviders();
         builder.AddTenancy<SalesDbContext>(ConnectionName);
+        builder.AddTenancyAccountStore();
         if (Environment.GetEnvironmentVariable(CacheConnectionVariable) is { Length: > 0 } cache)
         {
             var options = ConfigurationOptions.Parse(cache);

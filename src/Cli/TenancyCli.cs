@@ -105,6 +105,8 @@ public static class TenancyCli
         CliUsageException => (ExitCodes.Usage, exception.Message),
         CliFailureException => (ExitCodes.Failed, exception.Message),
         TenantValidationException invalid => (ExitCodes.Failed, string.Join("; ", invalid.Errors.Select(e => $"invalid {e.Key}: {string.Join(" ", e.Value).TrimEnd('.')}"))),
+        Accounts.Members.MemberValidationException invalid => (ExitCodes.Failed, string.Join("; ", invalid.Errors.Select(e => $"invalid {e.Key}: {string.Join(" ", e.Value).TrimEnd('.')}"))),
+        Accounts.Members.MemberConflictException or Accounts.Members.MemberLimitException => (ExitCodes.Failed, exception.Message),
         TenantConflictException or TenantNotFoundException or TenantStateException or DomainNotFoundException => (ExitCodes.Failed, exception.Message),
         PostgresException postgres => (ExitCodes.Failed, $"database: {postgres.SqlState}: {postgres.MessageText}"),
         NpgsqlException => (ExitCodes.Failed, $"database: {exception.Message}"),

@@ -31,9 +31,11 @@ internal static class TenantCommands
         var domains = new Option<string[]>("--domain") { Description = "A custom domain; repeatable, the first is primary", HelpName = "host" };
         var contactEmail = new Option<string>("--contact-email") { Description = "Who to contact about the tenant", HelpName = "email" };
         var trial = new Option<bool>("--trial") { Description = "Start the tenant in trial status instead of active" };
+        var ownerEmail = new Option<string>("--owner-email") { Description = "The tenant's first owner (an existing user keeps their password)", HelpName = "email" };
+        var ownerPassword = new Option<string>("--owner-password") { Description = "The new owner's password; generated and printed once when left out", HelpName = "password" };
         var command = new Command("create", "Create a tenant: registry entry, domains, schema and tables, in one transaction")
         {
-            identifier, name, plan, domains, contactEmail, trial,
+            identifier, name, plan, domains, contactEmail, trial, ownerEmail, ownerPassword,
         };
         command.Runs(global, async (cli, ct) =>
         {
@@ -47,8 +49,15 @@ internal static class TenantCommands
                 cli.Get(contactEmail),
                 Status: cli.Get(trial) ? TenantStatus.Trial : TenantStatus.Active);
             await using var services = cli.OpenServices();
+            var owner = await TenantOwner.CheckAsync(services, cli.Get(ownerEmail), cli.Get(ownerPassword), ct);
             var tenant = await services.Get<TenantProvisioner>().ProvisionAsync(request, ct);
+            await TenantOwner.AddAsync(services, tenant, owner, ct);
             Show(cli.Output, TenantView.From(tenant), $"created tenant {tenant.Identifier}");
+            if (owner?.Generated == true)
+            {
+                cli.Output.WriteLine($"owner {owner.Email}: generated password {owner.Password} (shown once; change it after signing in)");
+            }
+
             return ExitCodes.Ok;
         });
         return command;

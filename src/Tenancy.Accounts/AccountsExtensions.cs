@@ -29,18 +29,10 @@ public static class AccountsExtensions
     /// </summary>
     public static IHostApplicationBuilder AddTenancyAccounts(this IHostApplicationBuilder builder)
     {
+        builder.AddTenancyAccountStore();
         var services = builder.Services;
-        services.AddOptions<AccountsOptions>().Bind(builder.Configuration.GetSection(AccountsOptions.SectionName));
-        services.AddDbContextFactory<AccountsDbContext>((sp, options) => AccountsDbContext.Configure(options, sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddHostedService<AccountsStartup>();
-        services.PostConfigure<TenantCacheOptions>(cache =>
-            cache.JsonTypeInfoResolver = cache.JsonTypeInfoResolver is null ? AccountsJsonContext.Default : JsonTypeInfoResolver.Combine(cache.JsonTypeInfoResolver, AccountsJsonContext.Default));
-
-        services.AddSingleton<IPasswordHasher<ICredentialHolder>, PasswordHasher<ICredentialHolder>>();
-        services.AddSingleton<PasswordRules>();
         services.AddScoped<SignInService>();
-        services.AddScoped<MemberService>();
-        services.AddSingleton<MembershipLookup>();
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<TokenIssuer>();
         services.AddExceptionHandler<MemberExceptionHandler>();
@@ -61,6 +53,25 @@ public static class AccountsExtensions
         services.AddSingleton<IAuthorizationHandler, TenancyAccessHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         services.AddRateLimiter(SignInRateLimit.Configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Users and memberships only (no web parts), for tools such as the CLI: <see cref="MemberService"/> and the
+    /// accounts database. Without a registered <see cref="TenantCache"/>, membership lookups read PostgreSQL each time.
+    /// </summary>
+    public static IHostApplicationBuilder AddTenancyAccountStore(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AccountsOptions>().Bind(builder.Configuration.GetSection(AccountsOptions.SectionName));
+        services.AddDbContextFactory<AccountsDbContext>((sp, options) => AccountsDbContext.Configure(options, sp.GetRequiredService<NpgsqlDataSource>()));
+        services.PostConfigure<TenantCacheOptions>(cache =>
+            cache.JsonTypeInfoResolver = cache.JsonTypeInfoResolver is null ? AccountsJsonContext.Default : JsonTypeInfoResolver.Combine(cache.JsonTypeInfoResolver, AccountsJsonContext.Default));
+        services.AddSingleton<IPasswordHasher<ICredentialHolder>, PasswordHasher<ICredentialHolder>>();
+        services.AddSingleton<PasswordRules>();
+        services.AddScoped<MemberService>();
+        services.AddSingleton<MembershipLookup>();
+        services.AddSingleton<AccountsMigrator>();
         return builder;
     }
 

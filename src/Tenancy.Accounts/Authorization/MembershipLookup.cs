@@ -11,7 +11,8 @@ namespace Tenancy.Accounts.Authorization;
 /// A user's role in the current tenant, checked on every request: through the tenant cache (region
 /// <c>memberships</c>), which every membership change drops on every instance, so a removed member is refused at once.
 /// </summary>
-public sealed class MembershipLookup(IDbContextFactory<AccountsDbContext> contexts, TenantCache cache)
+/// <param name="cache">Null where no cache is configured (a tool): every lookup reads PostgreSQL.</param>
+public sealed class MembershipLookup(IDbContextFactory<AccountsDbContext> contexts, TenantCache? cache = null)
 {
     public const string CacheRegion = "memberships";
 
@@ -19,7 +20,7 @@ public sealed class MembershipLookup(IDbContextFactory<AccountsDbContext> contex
     {
         // The factory runs outside this async flow: it captures the tenant id, never the ambient tenant.
         var tenantId = tenant.Id;
-        var cached = await cache.GetOrCreateAsync(CacheRegion, userId.ToString("N"), async ct =>
+        async ValueTask<CachedMembership> ReadAsync(CancellationToken ct)
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
             var role = await db.Memberships.AsNoTracking()
@@ -27,12 +28,19 @@ public sealed class MembershipLookup(IDbContextFactory<AccountsDbContext> contex
                 .Select(m => (TenantRole?)m.Role)
                 .FirstOrDefaultAsync(ct);
             return new CachedMembership(role);
-        }, cancellationToken);
+        }
+
+        var cached = cache is null ? await ReadAsync(cancellationToken) : await cache.GetOrCreateAsync(CacheRegion, userId.ToString("N"), ReadAsync, cancellationToken);
         return cached.Role;
     }
 
     public async Task InvalidateAsync(TenantInfo tenant)
     {
+        if (cache is null)
+        {
+            return;
+        }
+
         using (TenantContext.Enter(tenant))
         {
             await cache.InvalidateAsync(CacheRegion);

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Tenancy.Accounts.Users;
-using Tenancy.Registry;
 
 namespace Tenancy.Accounts.Startup;
 
@@ -18,7 +17,7 @@ namespace Tenancy.Accounts.Startup;
 /// </summary>
 internal sealed partial class AccountsStartup(
     IDbContextFactory<AccountsDbContext> contexts,
-    RegistryConnection registryConnection,
+    AccountsMigrator migrator,
     IPasswordHasher<ICredentialHolder> hasher,
     IConfiguration configuration,
     TimeProvider clock,
@@ -28,12 +27,7 @@ internal sealed partial class AccountsStartup(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using (var migrations = await contexts.CreateDbContextAsync(cancellationToken))
-        {
-            migrations.Database.SetDbConnection(new NpgsqlConnection(registryConnection.DirectConnectionString), contextOwnsConnection: true);
-            await migrations.Database.MigrateAsync(cancellationToken);
-        }
-
+        await migrator.MigrateAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var email = configuration["Tenancy:Admin:Email"];
         var password = configuration["Tenancy:Admin:Password"];
