@@ -57,6 +57,7 @@ internal sealed class BenchSystem : IAsyncDisposable
     public static async Task<BenchSystem> StartAsync(CancellationToken cancellationToken)
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>([], cancellationToken);
+        BenchAuth.ConfigureApi(builder.CreateResourceBuilder<ProjectResource>("api"));
         var app = await builder.BuildAsync(cancellationToken);
         try
         {
@@ -64,7 +65,9 @@ internal sealed class BenchSystem : IAsyncDisposable
             await app.WaitForResourceHealthyAsync("api", cancellationToken);
             var connectionString = await app.GetConnectionStringAsync("tenancydb", cancellationToken)
                 ?? throw new InvalidOperationException("tenancydb has no connection string");
-            return new BenchSystem(app, CreateCore(connectionString), connectionString);
+            var system = new BenchSystem(app, CreateCore(connectionString), connectionString);
+            await BenchAuth.SignInPlatformAsync(system.Platform, cancellationToken);
+            return system;
         }
         catch
         {
@@ -120,6 +123,7 @@ internal sealed class BenchSystem : IAsyncDisposable
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/products?pageSize=20");
         request.Headers.Host = identifier + ".localhost";
+        request.Headers.Authorization = BenchAuth.Bearer(identifier);
         return request;
     }
 
@@ -159,6 +163,7 @@ internal sealed class BenchSystem : IAsyncDisposable
             }
         }
 
+        await BenchAuth.GrantAsync(DataSource, wanted, cancellationToken);
         return wanted;
     }
 

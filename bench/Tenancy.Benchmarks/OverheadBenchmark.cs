@@ -114,6 +114,7 @@ internal sealed class OverheadBenchmark(BenchSystem system, BenchOptions options
     {
         // The tenant and its products through the real API, then the same rows in public.products for the baseline.
         await system.CreateTenantThroughApiAsync(Tenant, "Acme", "enterprise", cancellationToken);
+        await BenchAuth.GrantAsync(system.DataSource, [Tenant], cancellationToken);
         for (var i = 1; i <= BenchSystem.ProductsPerTenant; i++)
         {
             using var create = new HttpRequestMessage(HttpMethod.Post, "/api/products")
@@ -121,6 +122,7 @@ internal sealed class OverheadBenchmark(BenchSystem system, BenchOptions options
                 Content = JsonContent.Create(new { sku = $"SKU-{i:D4}", name = $"Product {i}", price = (i % 50) + 0.5m }),
             };
             create.Headers.Host = Tenant + ".localhost";
+            create.Headers.Authorization = BenchAuth.Bearer(Tenant);
             using var created = await system.Platform.SendAsync(create, cancellationToken);
             if (created.StatusCode != HttpStatusCode.Created)
             {
