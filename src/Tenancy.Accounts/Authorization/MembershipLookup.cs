@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Tenancy.Accounts.Users;
 using Tenancy.Caching;
 using Tenancy.Context;
@@ -12,7 +12,7 @@ namespace Tenancy.Accounts.Authorization;
 /// <c>memberships</c>), which every membership change drops on every instance, so a removed member is refused at once.
 /// </summary>
 /// <param name="cache">Null where no cache is configured (a tool): every lookup reads PostgreSQL.</param>
-public sealed class MembershipLookup(IDbContextFactory<AccountsDbContext> contexts, TenantCache? cache = null)
+public sealed class MembershipLookup(NpgsqlDataSource dataSource, TenantCache? cache = null)
 {
     public const string CacheRegion = "memberships";
 
@@ -20,14 +20,13 @@ public sealed class MembershipLookup(IDbContextFactory<AccountsDbContext> contex
     {
         // The factory runs outside this async flow: it captures the tenant id, never the ambient tenant.
         var tenantId = tenant.Id;
+        // A plain command, not EF Core: without Redis this runs on every request, and it is one primary-key read.
         async ValueTask<CachedMembership> ReadAsync(CancellationToken ct)
         {
-            await using var db = await contexts.CreateDbContextAsync(ct);
-            var role = await db.Memberships.AsNoTracking()
-                .Where(m => m.TenantId == tenantId && m.UserId == userId)
-                .Select(m => (TenantRole?)m.Role)
-                .FirstOrDefaultAsync(ct);
-            return new CachedMembership(role);
+            await using var command = dataSource.CreateCommand("SELECT role FROM accounts.memberships WHERE user_id = $1 AND tenant_id = $2");
+            command.Parameters.Add(new NpgsqlParameter { Value = userId });
+            command.Parameters.Add(new NpgsqlParameter { Value = tenantId });
+            return new CachedMembership(await command.ExecuteScalarAsync(ct) is string role ? Enum.Parse<TenantRole>(role) : null);
         }
 
         var cached = cache is null ? await ReadAsync(cancellationToken) : await cache.GetOrCreateAsync(CacheRegion, userId.ToString("N"), ReadAsync, cancellationToken);

@@ -2,14 +2,21 @@ using System.Net;
 
 namespace Tenancy.EndToEndTests.Security;
 
-/// <summary>Signing keys rotate without downtime: add the new key, make it active, remove the old one after a token lifetime.</summary>
+/// <summary>
+/// Signing keys rotate without downtime: add the new key, make it active, remove the old one after a token lifetime.
+/// The platform admin here is given on the AppHost's command line, which the AppHost hands on to the Api (over the
+/// test process's own <c>Tenancy__Admin__*</c>, which the Api would otherwise inherit).
+/// </summary>
 public sealed class KeyRotationTests : IAsyncLifetime
 {
+    private const string AdminEmail = "rotation-admin@tests.localhost";
+    private static readonly string AdminPassword = Convert.ToBase64String(SecuredSystem.NewKey());
     private static readonly byte[] OldKey = SecuredSystem.NewKey();
     private static readonly byte[] NewKey = SecuredSystem.NewKey();
     private SecuredSystem _system = null!;
 
-    public async Task InitializeAsync() => _system = await SecuredSystem.StartAsync("old", OldKey);
+    public async Task InitializeAsync() =>
+        _system = await SecuredSystem.StartAsync("old", OldKey, $"--Tenancy:Admin:Email={AdminEmail}", $"--Tenancy:Admin:Password={AdminPassword}");
 
     public async Task DisposeAsync() => await _system.DisposeAsync();
 
@@ -17,9 +24,13 @@ public sealed class KeyRotationTests : IAsyncLifetime
     public async Task Tokens_signed_with_the_old_key_keep_working_until_it_is_removed()
     {
         var client = _system.Client;
-        var tenant = await client.CreateTenantAsync();
-        var host = $"{tenant}.localhost";
+        var admin = await client.SignInAsync(null, AdminEmail, AdminPassword);
+        await TenancyClient.AssertProblemAsync(await client.RequestTokenAsync(null, TestAdmin.Email, TestAdmin.Password), HttpStatusCode.Unauthorized);
+        var tenant = TenancyClient.NewIdentifier("rot");
         var (email, password) = (TenancyClient.OwnerEmail(tenant), TenancyClient.OwnerPassword(tenant));
+        var created = await client.SendWithTokenAsync(admin, HttpMethod.Post, "/api/tenants", new { identifier = tenant, name = "Rotating", owner = new { email, password } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var host = $"{tenant}.localhost";
         var oldToken = await client.SignInAsync(tenant, email, password);
         Assert.Equal("old", TestTokens.ReadHeader(oldToken).GetProperty("kid").GetString());
 

@@ -28,9 +28,10 @@ public sealed class SecuredSystem : IAsyncDisposable
 
     public static byte[] NewKey() => RandomNumberGenerator.GetBytes(32);
 
-    public static async Task<SecuredSystem> StartAsync(string keyId, byte[] key)
+    /// <param name="args">The AppHost's command line (its configuration).</param>
+    public static async Task<SecuredSystem> StartAsync(string keyId, byte[] key, params string[] args)
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(args);
         var api = builder.CreateResourceBuilder<ProjectResource>("api")
             .WithEnvironment($"Tenancy__Auth__SigningKeys__{keyId}", Convert.ToBase64String(key))
             .WithEnvironment("Tenancy__Auth__ActiveKeyId", keyId);
