@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Npgsql;
 using Tenancy.Context;
 using Tenancy.Provisioning;
 using Tenancy.Registry;
@@ -24,6 +25,9 @@ internal sealed class TenancyExceptionHandler(IProblemDetailsService problemDeta
             DomainNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Unknown domain", notFound.Message),
             // Minimal APIs throw these in Development (ThrowOnBadRequest) for unbindable input: still the client's error.
             BadHttpRequestException badRequest => Problem(badRequest.StatusCode, "Bad request", badRequest.Message),
+            // PostgreSQL text cannot hold NUL; such input is refused whichever field carries it.
+            PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire } or { InnerException: PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire } } =>
+                Problem(StatusCodes.Status400BadRequest, "Invalid text", "The request contains a character that cannot be stored (NUL)."),
             _ => null,
         };
         if (problem is null)

@@ -30,6 +30,11 @@ public sealed class SignInService(AccountsDbContext db, IPasswordHasher<ICredent
 
     public async Task<SignInResult> SignInTenantUserAsync(TenantInfo tenant, string email, string password, CancellationToken cancellationToken)
     {
+        if (!Storable(email))
+        {
+            return Refuse(password);
+        }
+
         var normalized = AccountsDbContext.Normalize(email);
         var user = await db.Users.FirstOrDefaultAsync(
             u => u.NormalizedEmail == normalized && u.Memberships.Any(m => m.TenantId == tenant.Id), cancellationToken);
@@ -38,9 +43,23 @@ public sealed class SignInService(AccountsDbContext db, IPasswordHasher<ICredent
 
     public async Task<SignInResult> SignInPlatformAdminAsync(string email, string password, CancellationToken cancellationToken)
     {
+        if (!Storable(email))
+        {
+            return Refuse(password);
+        }
+
         var normalized = AccountsDbContext.Normalize(email);
         var admin = await db.PlatformAdmins.FirstOrDefaultAsync(a => a.NormalizedEmail == normalized, cancellationToken);
         return await CheckAsync(admin, db.PlatformAdmins, password, cancellationToken);
+    }
+
+    /// <summary>No stored address is longer or holds a NUL (which PostgreSQL text cannot hold): such input matches no account.</summary>
+    private static bool Storable(string email) => email.Length <= 320 && !email.Contains('\0', StringComparison.Ordinal);
+
+    private SignInResult Refuse(string password)
+    {
+        hasher.VerifyHashedPassword(null!, DummyHash.Value, password);
+        return new SignInResult(SignInOutcome.Failed);
     }
 
     private async Task<SignInResult> CheckAsync<T>(T? holder, DbSet<T> set, string password, CancellationToken cancellationToken)
@@ -48,8 +67,7 @@ public sealed class SignInService(AccountsDbContext db, IPasswordHasher<ICredent
     {
         if (holder?.PasswordHash is not { } hash)
         {
-            hasher.VerifyHashedPassword(null!, DummyHash.Value, password);
-            return new SignInResult(SignInOutcome.Failed);
+            return Refuse(password);
         }
 
         var now = clock.GetUtcNow();
