@@ -67,7 +67,10 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
 /// <summary>Lets <c>dotnet ef migrations add</c> build the model; it never connects.</summary>
 internal sealed class AccountsDbContextDesignTimeFactory : IDesignTimeDbContextFactory<AccountsDbContext>
 {
-    public AccountsDbContext CreateDbContext(string[] args) =>
-        new(AccountsDbContext.Configure(new DbContextOptionsBuilder<AccountsDbContext>(), dataSource: null).Options as DbContextOptions<AccountsDbContext>
-            ?? throw new InvalidOperationException("unexpected options type"));
+    public AccountsDbContext CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<AccountsDbContext>();
+        AccountsDbContext.Configure(options, dataSource: null);
+        return new AccountsDbContext(options.Options);
+    }
 }

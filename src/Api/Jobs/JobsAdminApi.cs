@@ -30,7 +30,7 @@ public static class JobsAdminApi
     }
 }
 
-/// <summary>Until authentication arrives, admin operations are open in Development only (as the tenants API).</summary>
+/// <summary>Starting platform jobs by hand is a Development convenience; like every platform endpoint, for platform admins only.</summary>
 internal sealed class DevelopmentOnlyFilter(IHostEnvironment environment) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
