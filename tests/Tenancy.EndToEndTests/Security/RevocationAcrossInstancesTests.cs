@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Net;
+using Tenancy.Hosting;
+using Tenancy.Hosting.Testing;
+using Xunit.Abstractions;
+
+namespace Tenancy.EndToEndTests.Security;
+
+/// <summary>Removing a member on one Api instance refuses their token on every instance, not only the one that removed them.</summary>
+public sealed class RevocationAcrossInstancesTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private DistributedApplication _app = null!;
+    private TenancyClient _first = null!;
+    private TenancyClient _second = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
+        builder.AddProject<Projects.Api>("api-replica")
+            .WithHttpEndpoint()
+            .WithHttpHealthCheck("/health")
+            .WithReference(builder.CreateResourceBuilder<PostgresDatabaseResource>("tenancydb"))
+            .WithReference(builder.CreateResourceBuilder<RedisResource>("cache"))
+            .WaitFor(builder.CreateResourceBuilder<ProjectResource>("api"));
+        _app = await builder.BuildAsync();
+        await _app.StartAsync();
+        _first = new TenancyClient(_app.CreateHttpClient("api"));
+        _second = new TenancyClient(_app.CreateHttpClient("api-replica"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _first.Http.Dispose();
+        _second.Http.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_member_removed_on_one_instance_is_refused_on_the_other_within_a_second()
+    {
+        var tenant = await _first.CreateTenantAsync();
+        var host = $"{tenant}.localhost";
+        const string email = "leaver@example.com";
+        const string password = "leaver password 1234";
+        var added = await _first.AsTenant(tenant, HttpMethod.Post, "/api/members", new { email, password, role = "admin" });
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        var leaver = (await TenancyClient.ReadAsync(added)).GetProperty("userId").GetGuid();
+        var token = await _first.SignInAsync(tenant, email, password);
+        // The other instance has the membership cached (memory and Redis).
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await _second.SendWithTokenAsync(token, HttpMethod.Get, "/api/products", host: host)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _first.AsTenant(tenant, HttpMethod.Delete, $"/api/members/{leaver}")).StatusCode);
+
+        var since = Stopwatch.StartNew();
+        HttpStatusCode status;
+        while ((status = (await _second.SendWithTokenAsync(token, HttpMethod.Get, "/api/products", host: host)).StatusCode) == HttpStatusCode.OK)
+        {
+            Assert.True(since.Elapsed < TimeSpan.FromSeconds(1), "the other instance still lets the removed member in after 1 s");
+        }
+
+        output.WriteLine($"refused on the other instance after {since.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        // And on the instance that removed them, at once.
+        await TenancyClient.AssertProblemAsync(await _first.SendWithTokenAsync(token, HttpMethod.Get, "/api/products", host: host), HttpStatusCode.Forbidden);
+    }
+}
