@@ -1,15 +1,13 @@
-using System.Security.Cryptography;
 using Tenancy.Accounts.Members;
+using Tenancy.Accounts.Passwords;
 using Tenancy.Accounts.Startup;
-using Tenancy.Accounts.Users;
-using Tenancy.Registry;
 using Tenancy.Tenants;
 
 namespace Tenancy.Cli;
 
 /// <summary>
 /// <c>tenants create --owner-email [--owner-password]</c>: the first owner, checked before the tenant is provisioned
-/// and added right after; if adding fails, the tenant is deleted again so nothing is left that nobody can sign in to.
+/// and added right after (<see cref="FirstOwner"/>); a new owner without a password gets a generated one, printed once.
 /// </summary>
 internal sealed record TenantOwner(string Email, string? Password, bool Generated)
 {
@@ -22,34 +20,17 @@ internal sealed record TenantOwner(string Email, string? Password, bool Generate
 
         // The accounts tables come with the Api's first start; a database only the CLI has seen may not have them yet.
         await services.Get<AccountsMigrator>().MigrateAsync(cancellationToken);
-        var members = services.Get<MemberService>();
-        var generated = false;
-        if (password is null && !await members.UserExistsAsync(email, cancellationToken))
+        var generated = password is null && !await services.Get<MemberService>().UserExistsAsync(email, cancellationToken);
+        if (generated)
         {
-            password = RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20);
-            generated = true;
+            password = GeneratedPassword.New();
         }
 
-        return members.Validate(email, password, prefix: "owner ") is { Count: > 0 } errors
+        return await services.Get<FirstOwner>().ValidateAsync(email, password, "owner ", cancellationToken) is { Count: > 0 } errors
             ? throw new MemberValidationException(errors)
             : new TenantOwner(email, password, generated);
     }
 
-    public static async Task AddAsync(CliServices services, Tenant tenant, TenantOwner? owner, CancellationToken cancellationToken)
-    {
-        if (owner is null)
-        {
-            return;
-        }
-
-        try
-        {
-            await services.Get<MemberService>().AddAsync(TenantInfo.From(tenant), owner.Email, owner.Password, TenantRole.Owner, cancellationToken);
-        }
-        catch
-        {
-            await services.Get<TenantRegistry>().DeleteAsync(tenant.Identifier, CancellationToken.None);
-            throw;
-        }
-    }
+    public static Task AddAsync(CliServices services, Tenant tenant, TenantOwner? owner, CancellationToken cancellationToken) =>
+        owner is null ? Task.CompletedTask : services.Get<FirstOwner>().AddAsync(tenant, owner.Email, owner.Password, cancellationToken);
 }

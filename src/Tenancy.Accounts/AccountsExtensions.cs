@@ -70,6 +70,7 @@ public static class AccountsExtensions
         services.AddSingleton<IPasswordHasher<ICredentialHolder>, PasswordHasher<ICredentialHolder>>();
         services.AddSingleton<PasswordRules>();
         services.AddScoped<MemberService>();
+        services.AddScoped<FirstOwner>();
         services.AddSingleton<MembershipLookup>();
         services.AddSingleton<AccountsMigrator>();
         return builder;

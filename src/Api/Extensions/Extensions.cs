@@ -4,7 +4,6 @@ using System.Text.Json.Serialization.Metadata;
 using Tenancy.Accounts;
 using Tenancy.Api.Infrastructure;
 using Tenancy.Api.Jobs;
-using Tenancy.Api.Tenants;
 using Tenancy.AspNetCore;
 using Tenancy.Caching;
 using Tenancy.Jobs;
@@ -25,7 +24,6 @@ internal static class Extensions
         builder.AddTenantJobs();
         // Users, tokens, and who may call which endpoint (from its RequireTenant/RequirePlatform metadata).
         builder.AddTenancyAccounts();
-        builder.Services.AddScoped<TenantOwners>();
         builder.Services.AddTenantResolution();
 
         builder.Services.AddExceptionHandler<TenancyExceptionHandler>();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tenancy.Accounts.Members;
 using Tenancy.AspNetCore.Resolution;
 using Tenancy.Caching;
 using Tenancy.Provisioning;
@@ -30,7 +31,7 @@ public static class TenantsApi
     }
 
     public static async Task<Results<Created<TenantResponse>, ValidationProblem>> CreateTenant(
-        CreateTenantRequest request, TenantProvisioner provisioner, TenantValidation validation, TenantOwners owners, CancellationToken cancellationToken)
+        CreateTenantRequest request, TenantProvisioner provisioner, TenantValidation validation, FirstOwner owner, CancellationToken cancellationToken)
     {
         var parseErrors = new Dictionary<string, string[]>();
         var isolation = ParseEnum<TenantIsolation>(request.Isolation, "isolation", TenantIsolation.Schema, parseErrors);
@@ -44,9 +45,12 @@ public static class TenantsApi
             errors[field] = messages;
         }
 
-        foreach (var (field, messages) in await owners.ValidateAsync(request.Owner, cancellationToken))
+        if (request.Owner is { } requested)
         {
-            errors[field] = messages;
+            foreach (var (field, messages) in await owner.ValidateAsync(requested.Email, requested.Password, "owner.", cancellationToken))
+            {
+                errors[field] = messages;
+            }
         }
 
         if (errors.Count > 0)
@@ -55,7 +59,11 @@ public static class TenantsApi
         }
 
         var tenant = await provisioner.ProvisionAsync(newTenant, cancellationToken);
-        await owners.AddAsync(tenant, request.Owner, cancellationToken);
+        if (request.Owner is { } first)
+        {
+            await owner.AddAsync(tenant, first.Email!, first.Password, cancellationToken);
+        }
+
         return TypedResults.Created($"/api/tenants/{tenant.Identifier}", TenantResponse.From(tenant));
     }
 

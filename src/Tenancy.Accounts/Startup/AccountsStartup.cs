@@ -1,10 +1,10 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Tenancy.Accounts.Passwords;
 using Tenancy.Accounts.Users;
 
 namespace Tenancy.Accounts.Startup;
@@ -47,7 +47,7 @@ internal sealed partial class AccountsStartup(
             return;
         }
 
-        var generated = RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 24);
+        var generated = GeneratedPassword.New(24);
         if (await TryInsertAdminAsync(db, GeneratedAdminEmail, generated, cancellationToken))
         {
             LogGeneratedAdmin(GeneratedAdminEmail, generated);
