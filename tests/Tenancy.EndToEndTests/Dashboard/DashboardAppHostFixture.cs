@@ -19,10 +19,15 @@ public sealed class DashboardAppHostFixture : IAsyncLifetime
 
     public DashboardApi Telemetry { get; private set; } = null!;
 
+    /// <summary>The one tenant the Api is told to give metrics of its own (Tenancy:Telemetry:PerTenantMetrics).</summary>
+    public string WatchedTenant { get; } = TenancyClient.NewIdentifier("watched");
+
     public async Task InitializeAsync()
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
         var dashboard = builder.Resources.OfType<DashboardResource>().Single();
+        builder.CreateResourceBuilder<ProjectResource>("api")
+            .WithEnvironment("Tenancy__Telemetry__PerTenantMetrics__0", WatchedTenant);
         builder.CreateResourceBuilder<ProjectResource>("worker")
             .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
             .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", $"http://127.0.0.1:{dashboard.HttpPort}");
