@@ -19,8 +19,8 @@ namespace Tenancy.Dashboard;
 
 /// <summary>
 /// The AppHost's own dashboard, run in the AppHost's process so it reads resource state and console output directly:
-/// pages and JSON API and OTLP/HTTP on one endpoint (HTTP/1.1 and 2), OTLP/gRPC on another (HTTP/2 only, since
-/// gRPC without TLS cannot negotiate the protocol).
+/// pages, JSON API and OTLP/HTTP on one endpoint (HTTP/1.1), OTLP/gRPC on another (HTTP/2 only: without TLS a
+/// client cannot negotiate HTTP/2, so gRPC clients speak it from the first byte).
 /// </summary>
 public sealed class DashboardResource : Resource
 {
@@ -87,7 +87,8 @@ public sealed class DashboardResource : Resource
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, HttpPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            // Without TLS there is no protocol negotiation, so "Http1AndHttp2" would serve HTTP/1.1 anyway (with a warning).
+            kestrel.Listen(IPAddress.Loopback, HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
             kestrel.Listen(IPAddress.Loopback, OtlpGrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
         });
         builder.Services.AddDashboardServices(context.Configuration);
