@@ -113,9 +113,10 @@ internal sealed class OtlpConverter(int maxAttributes)
     private Dictionary<string, string> Attributes(RepeatedField<KeyValue> attributes)
     {
         var result = new Dictionary<string, string>(Math.Min(attributes.Count, maxAttributes), StringComparer.Ordinal);
-        foreach (var attribute in attributes.Take(maxAttributes))
+        // An attribute without a value (a null scope value, say) says nothing: leave it out rather than show "".
+        foreach (var attribute in attributes.Where(a => a.Value is { ValueCase: not AnyValue.ValueOneofCase.None }).Take(maxAttributes))
         {
-            result[attribute.Key] = attribute.Value is null ? "" : Text(attribute.Value);
+            result[attribute.Key] = Text(attribute.Value);
         }
 
         return result;

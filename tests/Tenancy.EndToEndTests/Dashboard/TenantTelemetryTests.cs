@@ -82,12 +82,16 @@ public sealed class TenantTelemetryTests(DashboardAppHostFixture system)
         await a.PlaceOrderAsync();
         await b.PlaceOrderAsync();
 
+        // The Api's lines carry the tenant from the request's scope, the Worker's from the job's scope.
         var logs = await DashboardApi.WaitForAsync(
-            async () => (await system.Telemetry.GetAsync($"/api/logs?tenant={a.Identifier}")).EnumerateArray().ToList(),
-            l => l.Count > 0,
-            $"a log record of {a.Identifier}");
+            async () => (await system.Telemetry.GetAsync($"/api/logs?tenant={a.Identifier}&limit=5000")).EnumerateArray().ToList(),
+            l => l.Exists(log => log.GetProperty("resource").GetString() == "api") && l.Exists(log => log.GetProperty("resource").GetString() == "worker"),
+            $"log records of {a.Identifier} from the Api and the Worker");
 
         Assert.All(logs, log => Assert.Equal(a.Identifier, log.GetProperty("tenantIdentifier").GetString()));
+        var ofB = (await system.Telemetry.GetAsync($"/api/logs?tenant={b.Identifier}&limit=5000")).EnumerateArray().ToList();
+        Assert.NotEmpty(ofB);
+        Assert.DoesNotContain(ofB, log => log.GetProperty("tenantIdentifier").GetString() == a.Identifier);
         var problem = await system.Telemetry.Http.GetAsync("/api/logs?level=loud");
         await TenancyClient.AssertProblemAsync(problem, HttpStatusCode.BadRequest);
     }
