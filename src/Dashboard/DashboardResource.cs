@@ -1,8 +1,6 @@
 using System.Net;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +9,6 @@ using Microsoft.Extensions.Logging;
 using Tenancy.Dashboard.Api;
 using Tenancy.Dashboard.Otlp;
 using Tenancy.Dashboard.Pages;
-using Tenancy.Dashboard.Storage;
 using Tenancy.Hosting;
 using Tenancy.Hosting.Processes;
 
@@ -128,23 +125,4 @@ public sealed class DashboardResource : Resource
 
     private static int ChoosePort(int? configured, IConfiguration configuration) =>
         configured is { } port && !configuration.GetValue("AppHost:RandomizePorts", false) ? port : FreePort.Next();
-}
-
-internal static class DashboardServices
-{
-    public static IServiceCollection AddDashboardServices(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<DashboardOptions>()
-            .Bind(configuration.GetSection(DashboardOptions.Section))
-            .Validate(o => o.MaxSpans > 0 && o.MaxLogs > 0 && o.MaxMetricPoints > 0 && o.MaxAttributes > 0, "Dashboard limits must be positive")
-            .ValidateOnStart();
-        services.AddSingleton<SpanStore>();
-        services.AddSingleton<LogStore>();
-        services.AddSingleton<MetricStore>();
-        services.AddSingleton<OtlpIngest>();
-        services.AddGrpc();
-        services.Configure<JsonOptions>(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        services.AddProblemDetails();
-        return services;
-    }
 }
