@@ -63,6 +63,15 @@ public sealed class DashboardResource : Resource
 
     internal override void Validate(AppHostContext context)
     {
+        var limits = context.Configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions();
+        foreach (var (setting, value) in new[] { ("MaxSpans", limits.MaxSpans), ("MaxLogs", limits.MaxLogs), ("MaxMetricPoints", limits.MaxMetricPoints), ("MaxAttributes", limits.MaxAttributes) })
+        {
+            if (value <= 0)
+            {
+                throw new DistributedApplicationException($"{Name}: {DashboardOptions.Section}:{setting} must be a positive number (it is {value})");
+            }
+        }
+
         foreach (var (port, configured, setting) in new[] { (HttpPort, _configuredHttpPort, "Ports:dashboard"), (OtlpGrpcPort, _configuredOtlpPort, "Ports:dashboard-otlp") })
         {
             if (configured is not null && !context.RandomizePorts && !FreePort.IsFree(port))

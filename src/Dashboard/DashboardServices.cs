@@ -12,10 +12,8 @@ internal static class DashboardServices
 {
     public static IServiceCollection AddDashboardServices(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DashboardOptions>()
-            .Bind(configuration.GetSection(DashboardOptions.Section))
-            .Validate(o => o.MaxSpans > 0 && o.MaxLogs > 0 && o.MaxMetricPoints > 0 && o.MaxAttributes > 0, "Dashboard limits must be positive")
-            .ValidateOnStart();
+        // DashboardResource.Validate has checked the limits before anything started.
+        services.AddOptions<DashboardOptions>().Bind(configuration.GetSection(DashboardOptions.Section));
         services.AddSingleton<SpanStore>();
         services.AddSingleton<LogStore>();
         services.AddSingleton<MetricStore>();

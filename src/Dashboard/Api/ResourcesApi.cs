@@ -37,7 +37,8 @@ internal static class ResourcesApi
         resource.Name,
         resource.Type,
         resource.State.ToString(),
-        resource.ProcessId,
+        // A stopped or exited resource has no process any more, only the id it had.
+        resource.State is ResourceState.Starting or ResourceState.Running or ResourceState.Stopping ? resource.ProcessId : null,
         resource.DisplayUrl,
         resource.Restarts,
         resource is IResourceWithConnectionString { ConnectionString: { } connectionString } ? SecretMasker.MaskConnectionString(connectionString) : null,

@@ -1,5 +1,6 @@
 using System.Net;
 using Tenancy.Dashboard;
+using Tenancy.Hosting;
 using Tenancy.Hosting.Testing;
 
 namespace Tenancy.EndToEndTests.Dashboard;
@@ -49,10 +50,46 @@ public sealed class DashboardResourcesTests(DashboardAppHostFixture system)
     }
 
     [Fact]
+    public async Task A_restarted_resource_shows_its_new_process_and_one_restart()
+    {
+        var before = await ResourceAsync("worker");
+        try
+        {
+            await system.App.StopResourceAsync("worker");
+            var stopped = await ResourceAsync("worker");
+            Assert.Equal("Stopped", stopped.GetProperty("state").GetString());
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, stopped.GetProperty("processId").ValueKind);
+        }
+        finally
+        {
+            // The other tests of the collection need the Worker.
+            await system.App.StartResourceAsync("worker");
+        }
+
+        var after = await ResourceAsync("worker");
+        Assert.Equal("Running", after.GetProperty("state").GetString());
+        Assert.Equal(before.GetProperty("restarts").GetInt32() + 1, after.GetProperty("restarts").GetInt32());
+        Assert.NotEqual(before.GetProperty("processId").GetInt32(), after.GetProperty("processId").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_limit_that_is_not_positive_stops_the_AppHost_before_anything_starts_with_one_line()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(["--Dashboard:MaxSpans=0"]);
+        await using var app = await builder.BuildAsync();
+        var error = await Assert.ThrowsAsync<DistributedApplicationException>(() => app.StartAsync());
+        Assert.Equal("dashboard: Dashboard:MaxSpans must be a positive number (it is 0)", error.Message);
+        Assert.All(app.Resources, r => Assert.Equal(ResourceState.NotStarted, r.State));
+    }
+
+    [Fact]
     public async Task The_dashboard_can_be_switched_off()
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(["--AppHost:Dashboard:Enabled=false"]);
         Assert.DoesNotContain(builder.Resources, r => r is DashboardResource);
         Assert.True(string.IsNullOrEmpty(builder.Configuration["AppHost:OtlpEndpoint"]));
     }
+
+    private async Task<System.Text.Json.JsonElement> ResourceAsync(string name) =>
+        (await system.Telemetry.GetAsync("/api/resources")).EnumerateArray().Single(r => r.GetProperty("name").GetString() == name);
 }
