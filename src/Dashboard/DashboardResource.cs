@@ -38,9 +38,6 @@ public sealed class DashboardResource : Resource
 
     public override string Type => "dashboard";
 
-    /// <summary>The dashboard runs inside the AppHost.</summary>
-    public override int? ProcessId => _app is null ? null : Environment.ProcessId;
-
     public override string? DisplayUrl => HttpUrl;
 
     public int HttpPort { get; }
