@@ -5,39 +5,15 @@ namespace Tenancy.Dashboard.Storage;
 /// <summary>The last <see cref="DashboardOptions.MaxLogs"/> structured log records.</summary>
 public sealed class LogStore(IOptions<DashboardOptions> options)
 {
-    private readonly RingBuffer<StoredLog> _logs = new(options.Value.MaxLogs);
-    private readonly Lock _lock = new();
+    private readonly SynchronizedRing<StoredLog> _logs = new(options.Value.MaxLogs);
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _logs.Count;
-            }
-        }
-    }
+    public int Count => _logs.Count;
 
-    public void Add(IEnumerable<StoredLog> logs)
-    {
-        lock (_lock)
-        {
-            foreach (var log in logs)
-            {
-                _logs.Add(log);
-            }
-        }
-    }
+    public void Add(IEnumerable<StoredLog> logs) => _logs.Add(logs);
 
     /// <summary>Newest first.</summary>
-    public IReadOnlyList<StoredLog> Query(LogQuery query)
-    {
-        lock (_lock)
-        {
-            return [.. _logs.NewestFirst().Where(query.Matches).Take(query.Limit)];
-        }
-    }
+    public IReadOnlyList<StoredLog> Query(LogQuery query) =>
+        _logs.Read(logs => logs.Where(query.Matches).Take(query.Limit).ToList());
 }
 
 /// <param name="MinSeverity">This level and above.</param>
