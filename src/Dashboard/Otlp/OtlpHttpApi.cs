@@ -1,7 +1,9 @@
+using System.IO.Compression;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Net.Http.Headers;
 using Tenancy.Dashboard.Otlp.Collector.Logs;
 using Tenancy.Dashboard.Otlp.Collector.Metrics;
 using Tenancy.Dashboard.Otlp.Collector.Trace;
@@ -30,7 +32,8 @@ internal static class OtlpHttpApi
         where TRequest : IMessage<TRequest>
         where TResponse : IMessage<TResponse>
     {
-        if (!string.Equals(request.ContentType, Protobuf, StringComparison.OrdinalIgnoreCase))
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
+            || !string.Equals(contentType.MediaType.Value, Protobuf, StringComparison.OrdinalIgnoreCase))
         {
             return Results.Problem(
                 statusCode: StatusCodes.Status415UnsupportedMediaType,
@@ -40,7 +43,20 @@ internal static class OtlpHttpApi
 
         // Protobuf parses synchronously; Kestrel allows no synchronous reads, so buffer the body first.
         using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, cancellationToken);
+        // Exporters configured with OTEL_EXPORTER_OTLP_COMPRESSION=gzip compress the body.
+        var gzip = string.Equals(request.Headers.ContentEncoding, "gzip", StringComparison.OrdinalIgnoreCase);
+        await using (var gunzip = gzip ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : null)
+        {
+            try
+            {
+                await (gunzip ?? request.Body).CopyToAsync(body, cancellationToken);
+            }
+            catch (InvalidDataException ex)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed gzip body", detail: ex.Message);
+            }
+        }
+
         TRequest message;
         try
         {

@@ -92,10 +92,44 @@ public sealed class DashboardReceiverTests(DashboardAppHostFixture system)
         Assert.Empty(await system.Telemetry.TracesAsync($"tenant={tenant}"));
     }
 
-    private async Task PostAsync(string path, IMessage request)
+    [Fact]
+    public async Task A_gzip_compressed_OTLP_HTTP_body_is_read()
     {
-        using var content = new ByteArrayContent(request.ToByteArray());
+        var tenant = TenancyClient.NewIdentifier("gz");
+        var span = new Span
+        {
+            TraceId = ByteString.CopyFrom(Convert.FromHexString(ActivityTraceId.CreateRandom().ToHexString())),
+            SpanId = ByteString.CopyFrom(Convert.FromHexString(ActivitySpanId.CreateRandom().ToHexString())),
+            Name = "compressed",
+            Attributes = { Text("tenant.identifier", tenant) },
+        };
+
+        await PostAsync("/v1/traces", new ExportTraceServiceRequest { ResourceSpans = { new ResourceSpans { ScopeSpans = { new ScopeSpans { Spans = { span } } } } } }, gzip: true);
+
+        Assert.Single(await system.Telemetry.TracesAsync($"tenant={tenant}"));
+    }
+
+    private async Task PostAsync(string path, IMessage request, bool gzip = false)
+    {
+        var bytes = request.ToByteArray();
+        if (gzip)
+        {
+            using var compressed = new MemoryStream();
+            using (var zip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest))
+            {
+                zip.Write(bytes);
+            }
+
+            bytes = compressed.ToArray();
+        }
+
+        using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+        if (gzip)
+        {
+            content.Headers.ContentEncoding.Add("gzip");
+        }
+
         using var response = await system.Telemetry.Http.PostAsync(path, content);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/x-protobuf", response.Content.Headers.ContentType?.MediaType);
