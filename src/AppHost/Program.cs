@@ -37,6 +37,9 @@ builder.AddProject<Projects.Worker>("worker")
     .WithReference(cache).WaitFor(cache)
     .WaitFor(api);
 
+// Resources, console output and every service's telemetry (OTLP) at the URL the resource table shows.
+builder.AddDashboard();
+
 builder.Build().Run();
 
 /// <summary>The AppHost's entry point, named so tests can start this exact graph.</summary>

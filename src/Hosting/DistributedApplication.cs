@@ -74,6 +74,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         resource.State = ResourceState.Starting;
         await resource.StartAsync(_context, cancellationToken);
         resource.State = ResourceState.Running;
+        resource.Restarts++;
     }
 
     /// <summary>Starts every resource, in dependency order and in parallel where possible; returns when all are ready.</summary>

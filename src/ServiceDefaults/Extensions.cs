@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ public static class Extensions
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
     private const string LiveTag = "live";
+    private const int DefaultCardinalityLimit = 1000;
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -50,8 +52,12 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
+        // Tenants reach metrics as a tier (or by name for a configured few), never one series each; the limit caps
+        // every metric's series anyway, folding the excess into one overflow series instead of growing without bound.
+        var cardinalityLimit = builder.Configuration.GetValue("Telemetry:Metrics:CardinalityLimit", DefaultCardinalityLimit);
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
+                .AddView(instrument => new MetricStreamConfiguration { CardinalityLimit = cardinalityLimit })
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()

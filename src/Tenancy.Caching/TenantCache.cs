@@ -81,13 +81,16 @@ public sealed partial class TenantCache(
         }
 
         var miss = new StrongBox<bool>();
+        // HybridCache runs the factory on a work item that does not flow the caller's ExecutionContext
+        // (dotnet/extensions#5648): without it, a miss's queries would lose the trace, the tenant and the log scope.
+        var caller = ExecutionContext.Capture();
         var value = await cache.GetOrCreateAsync(
             CacheKeys.Build(space, spaceGeneration.Value, region, regionGeneration.Value, key),
-            (factory, miss),
+            (factory, miss, caller),
             static (state, ct) =>
             {
                 state.miss.Value = true;
-                return state.factory(ct);
+                return state.caller is null ? state.factory(ct) : RunInContext(state.caller, state.factory, ct);
             },
             cancellationToken: cancellationToken);
 
@@ -95,6 +98,14 @@ public sealed partial class TenantCache(
         activity?.SetTag("cache.result", result);
         telemetry.RecordLookup(result, tier);
         return value;
+    }
+
+    /// <summary>Starts <paramref name="factory"/> in <paramref name="context"/>; its continuations stay in it.</summary>
+    private static ValueTask<T> RunInContext<T>(ExecutionContext context, Func<CancellationToken, ValueTask<T>> factory, CancellationToken cancellationToken)
+    {
+        ValueTask<T> started = default;
+        ExecutionContext.Run(context, _ => started = factory(cancellationToken), null);
+        return started;
     }
 
     private async Task<bool> BumpAsync(string scope, TenantInfo? tenant)

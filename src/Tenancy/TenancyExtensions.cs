@@ -53,6 +53,8 @@ public static class TenancyExtensions
         services.AddSingleton<TenantScopeFactory>();
         services.ConfigureOpenTelemetryTracerProvider((sp, tracing) =>
             tracing.AddProcessor(new TenantActivityProcessor(sp.GetRequiredService<ITenantContextAccessor>())));
+        services.AddOptions<TenantMetricsOptions>().Bind(builder.Configuration.GetSection(TenantMetricsOptions.SectionName));
+        services.AddSingleton<TenantMetricTags>();
 
         services.AddSingleton<TenantValidation>();
         services.AddSingleton<TenantProvisioner>();

@@ -21,6 +21,7 @@ public sealed class AppHostTests(AppHostFixture fixture)
                 ["cache"] = ResourceState.Running,
                 ["api"] = ResourceState.Running,
                 ["worker"] = ResourceState.Running,
+                ["dashboard"] = ResourceState.Running,
             },
             states);
     }

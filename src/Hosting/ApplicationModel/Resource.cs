@@ -15,6 +15,12 @@ public abstract class Resource(string name)
     /// <summary>Where a person reaches the resource, for the resource table.</summary>
     public virtual string? DisplayUrl => null;
 
+    /// <summary>How many times the resource was started again after its first start (from the dashboard or a test).</summary>
+    public int Restarts { get; internal set; }
+
+    /// <summary>The environment the resource's process was started with, secrets included: mask before showing it.</summary>
+    public virtual IReadOnlyDictionary<string, string> EnvironmentVariables { get; } = new Dictionary<string, string>();
+
     internal List<Resource> Dependencies { get; } = [];
 
     /// <summary>Checks everything that can be known before anything starts, so a bad set-up fails in one line.</summary>

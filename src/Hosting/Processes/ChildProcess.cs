@@ -10,7 +10,8 @@ internal sealed class ChildProcess : IDisposable
 
     private ChildProcess(Process process) => _process = process;
 
-    public int Id => _process.Id;
+    /// <summary>The process id, kept from the start so that it can still be read once the process is gone.</summary>
+    public int Id { get; private set; }
 
     /// <summary>Completes with the exit code when the process ends.</summary>
     public Task<int> Exited => _exited.Task;
@@ -63,6 +64,7 @@ internal sealed class ChildProcess : IDisposable
             throw new DistributedApplicationException($"{resourceName}: cannot start '{fileName}': {ex.Message}", ex);
         }
 
+        child.Id = process.Id;
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -7,6 +7,7 @@ public sealed class ProjectResource(string name, IProjectMetadata metadata) : Re
 {
     private ChildProcess? _process;
     private int? _configuredPort;
+    private Dictionary<string, string> _startedEnvironment = [];
 
     public override string Type => "project";
 
@@ -20,6 +21,8 @@ public sealed class ProjectResource(string name, IProjectMetadata metadata) : Re
     public string? HttpUrl => HttpPort is { } port ? $"http://localhost:{port}" : null;
 
     public override string? DisplayUrl => HttpUrl;
+
+    public override IReadOnlyDictionary<string, string> EnvironmentVariables => _startedEnvironment;
 
     internal bool HasHttpEndpoint { get; set; }
 
@@ -59,12 +62,13 @@ public sealed class ProjectResource(string name, IProjectMetadata metadata) : Re
     internal override async Task StartAsync(AppHostContext context, CancellationToken cancellationToken)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _startedEnvironment = BuildEnvironment(context);
         _process = ChildProcess.Start(
             Name,
             context.Console,
             DotnetHost(),
             [Metadata.AssemblyPath],
-            BuildEnvironment(context),
+            _startedEnvironment,
             Path.GetDirectoryName(Metadata.AssemblyPath));
         _process.OutputLine += line =>
         {

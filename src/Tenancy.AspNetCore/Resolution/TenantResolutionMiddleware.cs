@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Tenancy.Context;
+using Tenancy.Telemetry;
 
 namespace Tenancy.AspNetCore.Resolution;
 
@@ -17,6 +19,7 @@ internal sealed class TenantResolutionMiddleware(
     TenantResolver resolver,
     TenancyOptions options,
     IProblemDetailsService problemDetails,
+    TenantMetricTags metricTags,
     ILogger<TenantResolutionMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -49,6 +52,15 @@ internal sealed class TenantResolutionMiddleware(
                 }
 
                 Activity.Current?.SetTag("tenant.id", tenant.Id).SetTag("tenant.identifier", tenant.Identifier);
+                // http.server.request.duration by tier (and by tenant for the allow-listed few): bounded dimensions.
+                if (context.Features.Get<IHttpMetricsTagsFeature>() is { } metrics)
+                {
+                    foreach (var tag in metricTags.For(tenant))
+                    {
+                        metrics.Tags.Add(tag);
+                    }
+                }
+
                 using (TenantContext.Enter(tenant))
                 using (logger.BeginScope(new Dictionary<string, object> { ["tenant.id"] = tenant.Id, ["tenant.identifier"] = tenant.Identifier }))
                 {

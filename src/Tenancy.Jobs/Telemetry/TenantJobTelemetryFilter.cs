@@ -82,6 +82,9 @@ internal sealed class TenantJobTelemetryFilter(ILoggerFactory loggers) : IServer
             new("Job", displayName),
             new("TenantId", tenantId),
             new("Tenant", tenant),
+            // The names requests use too, so a log search by tenant finds the Worker's lines as well as the Api's.
+            new("tenant.id", tenantId),
+            new("tenant.identifier", tenant),
         ];
 
         public int Count => _values.Length;

@@ -1,11 +1,13 @@
 using Npgsql;
+using Tenancy.Dashboard;
+using Tenancy.EndToEndTests.Dashboard;
 using Tenancy.Hosting;
 using Tenancy.Hosting.Testing;
 
 namespace Tenancy.EndToEndTests.Jobs;
 
 /// <summary>
-/// The whole system for the job tests, exporting its spans to an in-test OTLP collector. The Worker delivers each
+/// The whole system for the job tests, exporting its spans to the AppHost's dashboard. The Worker delivers each
 /// confirmation in half a second (so a test can catch jobs mid-flight) and takes back a dead Worker's jobs after 5 s.
 /// </summary>
 public sealed class JobsAppHostFixture : IAsyncLifetime
@@ -14,18 +16,15 @@ public sealed class JobsAppHostFixture : IAsyncLifetime
 
     public TenancyClient Client { get; private set; } = null!;
 
-    public OtlpTraceReceiver Traces { get; private set; } = null!;
+    public DashboardSpans Traces { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Traces = OtlpTraceReceiver.Start();
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>([$"--AppHost:OtlpEndpoint={Traces.Endpoint}"]);
-        builder.CreateResourceBuilder<ProjectResource>("api")
-            .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
         builder.CreateResourceBuilder<ProjectResource>("worker")
-            .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
             .WithEnvironment("Tenancy__Jobs__InvisibilityTimeout", "00:00:05")
             .WithEnvironment("Sales__Notifications__SimulatedSendLatency", "00:00:00.500");
+        Traces = new DashboardSpans(builder.Resources.OfType<DashboardResource>().Single());
         App = await builder.BuildAsync();
         await App.StartAsync();
         await App.WaitForResourceHealthyAsync("api");
@@ -64,11 +63,6 @@ public sealed class JobsAppHostFixture : IAsyncLifetime
         if (App is not null)
         {
             await App.DisposeAsync();
-        }
-
-        if (Traces is not null)
-        {
-            await Traces.DisposeAsync();
         }
     }
 }

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+using Tenancy.Tenants;
+
+namespace Tenancy.Telemetry;
+
+/// <summary>Which tenants get metrics of their own (<c>Tenancy:Telemetry</c>).</summary>
+public sealed class TenantMetricsOptions
+{
+    public const string SectionName = "Tenancy:Telemetry";
+
+    /// <summary>
+    /// Identifiers whose metrics also carry <c>tenant.identifier</c> (a tenant under watch, a large customer).
+    /// Everyone else is counted by tier only, so a metric has as many series per tier as it would without tenants.
+    /// </summary>
+    public string[] PerTenantMetrics { get; set; } = [];
+}
+
+/// <summary>
+/// The dimensions a tenant's metrics get: always <c>tenant.tier</c> (the plan: a handful of values), and
+/// <c>tenant.identifier</c> only for the allow-listed tenants, never one series per tenant by default.
+/// </summary>
+public sealed class TenantMetricTags(IOptions<TenantMetricsOptions> options)
+{
+    public const string TierTag = "tenant.tier";
+
+    private readonly HashSet<string> _perTenant = new(options.Value.PerTenantMetrics, StringComparer.Ordinal);
+
+    public IEnumerable<KeyValuePair<string, object?>> For(TenantInfo tenant)
+    {
+        yield return new(TierTag, tenant.Plan);
+        if (_perTenant.Contains(tenant.Identifier))
+        {
+            yield return new(TenantActivityProcessor.TenantIdentifierTag, tenant.Identifier);
+        }
+    }
+}
