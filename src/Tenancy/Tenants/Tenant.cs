@@ -66,3 +66,11 @@ public sealed class AppliedTenantMigration
 
     public DateTimeOffset AppliedAt { get; set; }
 }
+
+/// <summary>A tenant-data migration applied to the shared schema, which holds the shared tier's tenants.</summary>
+public sealed class AppliedSharedMigration
+{
+    public required string MigrationId { get; set; }
+
+    public DateTimeOffset AppliedAt { get; set; }
+}
