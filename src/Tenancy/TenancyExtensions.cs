@@ -55,7 +55,7 @@ public static class TenancyExtensions
             (sp, options) => options
                 .UseNpgsql(sp.GetRequiredService<TenantConnection>().Connection)
                 .UseSnakeCaseNamingConvention()
-                .AddInterceptors(TenantSchemaInterceptor.Instance),
+                .AddInterceptors(TenantSchemaInterceptor.Instance, TenantRowSecurityTransactionInterceptor.Instance),
             optionsLifetime: ServiceLifetime.Scoped);
 
         services.AddSingleton<TenantContext>();

@@ -7,7 +7,10 @@ namespace Tenancy.Isolation;
 
 /// <summary>
 /// Points every command of a <see cref="TenantDbContext"/> at its tenant's schema (see <see cref="TenantSchema"/>).
-/// For a shared-tier tenant it also names the tenant to row-level security, in the same command (see <see cref="TenantRowSecurity"/>).
+/// For a shared-tier tenant it also names the tenant to row-level security (see <see cref="TenantRowSecurity"/>):
+/// a command outside a transaction carries the setting in front of its own SQL; a transaction gets it once, as it
+/// begins (<see cref="TenantRowSecurityTransactionInterceptor"/>), since EF reads each statement's row count of a
+/// SaveChanges batch by position.
 /// </summary>
 internal sealed class TenantSchemaInterceptor : DbCommandInterceptor
 {
@@ -19,7 +22,9 @@ internal sealed class TenantSchemaInterceptor : DbCommandInterceptor
         {
             var tenant = context.RequireTenant();
             var sql = TenantSchema.Bind(result.CommandText, TenantStore.SchemaOf(tenant));
-            result.CommandText = tenant.Isolation == TenantIsolation.Shared ? TenantRowSecurity.Prefix(tenant.Id) + sql : sql;
+            result.CommandText = tenant.Isolation == TenantIsolation.Shared && result.Transaction is null
+                ? TenantRowSecurity.Prefix(tenant.Id) + sql
+                : sql;
         }
 
         return result;

@@ -58,7 +58,7 @@ public sealed class TenantMigrationRunner(
                 new NpgsqlBatchCommand("SELECT migration_id FROM tenancy.shared_migrations"),
                 new NpgsqlBatchCommand("""
                     SELECT $1::text IS NOT NULL AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)
-                       AND NOT coalesce(has_schema_privilege($1, $2, 'USAGE'), false)
+                       AND NOT coalesce(has_schema_privilege($1, (SELECT oid FROM pg_namespace WHERE nspname = $2), 'USAGE'), false)
                     """)
                 {
                     Parameters = { new NpgsqlParameter { Value = (object?)stores.ApplicationRole ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text }, new NpgsqlParameter { Value = TenantStore.SharedSchema } },
