@@ -47,9 +47,17 @@ public static class TenantDatabases
             }
         }
 
-        await using var tenantDatabase = new NpgsqlConnection(Unpooled(stores.OwnerFor(databaseName, reference)));
-        await tenantDatabase.OpenAsync(cancellationToken);
-        await TenantDatabaseMigrator.ApplyAsync(tenantDatabase, schemaName, scripts, reference is null ? stores.ApplicationRole : null, cancellationToken);
+        try
+        {
+            await using var tenantDatabase = new NpgsqlConnection(Unpooled(stores.OwnerFor(databaseName, reference)));
+            await tenantDatabase.OpenAsync(cancellationToken);
+            await TenantDatabaseMigrator.ApplyAsync(tenantDatabase, schemaName, scripts, reference is null ? stores.ApplicationRole : null, cancellationToken);
+        }
+        catch (Exception)
+        {
+            await DropAsync(stores, databaseName, reference, CancellationToken.None);
+            throw;
+        }
     }
 
     /// <summary>Drops the database if it exists, closing whatever is connected to it.</summary>

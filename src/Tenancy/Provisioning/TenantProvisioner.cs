@@ -112,13 +112,14 @@ public sealed class TenantProvisioner(
         await using var batch = new NpgsqlBatch(connection, transaction);
         var insertTenant = new NpgsqlBatchCommand("""
             INSERT INTO tenancy.tenants (id, identifier, name, status, plan, max_users, max_locations, isolation, schema_name,
-                                         contact_email, metadata, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $12)
+                                         contact_email, metadata, created_at, updated_at, database_name, connection_reference)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $12, $13, $14)
             """);
         foreach (var value in new object?[]
                  {
                      tenant.Id, tenant.Identifier, tenant.Name, tenant.Status.ToString(), tenant.Plan, tenant.MaxUsers, tenant.MaxLocations,
                      tenant.Isolation.ToString(), tenant.SchemaName, tenant.ContactEmail, tenant.Metadata, tenant.CreatedAt,
+                     tenant.DatabaseName, tenant.ConnectionReference,
                  })
         {
             insertTenant.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
