@@ -10,6 +10,7 @@ using Tenancy.Context;
 using Tenancy.Deletion;
 using Tenancy.Isolation;
 using Tenancy.Migrations;
+using Tenancy.Moves;
 using Tenancy.Placement;
 using Tenancy.Provisioning;
 using Tenancy.Registry;
@@ -50,12 +51,23 @@ public static class TenancyExtensions
         services.AddOptions<TenantDatabaseOptions>().Bind(builder.Configuration.GetSection(TenantDatabaseOptions.SectionName));
         services.AddSingleton(sp => new TenantDatabasePools(sp.GetRequiredService<IOptions<TenantDatabaseOptions>>().Value));
         services.AddScoped<TenantConnection>();
+        services.AddSingleton<TenantWriteGuard>();
+        services.AddOptions<TenantMoveOptions>().Bind(builder.Configuration.GetSection(TenantMoveOptions.SectionName));
+        services.AddSingleton(sp => new TenantMover(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<TenantStoreConnections>(),
+            sp.GetRequiredService<TenantDatabasePools>(),
+            sp.GetRequiredService<TenantMigrationCatalog>(),
+            sp.GetRequiredService<TenantValidation>(),
+            sp.GetRequiredService<TenantLookup>(),
+            sp.GetRequiredService<IOptions<TenantMoveOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
         // Options per scope: the connection depends on the scope's tenant (a database-tier tenant has its own pool).
         services.AddDbContext<TTenantDbContext>(
             (sp, options) => options
                 .UseNpgsql(sp.GetRequiredService<TenantConnection>().Connection)
                 .UseSnakeCaseNamingConvention()
-                .AddInterceptors(TenantSchemaInterceptor.Instance, TenantRowSecurityTransactionInterceptor.Instance),
+                .AddInterceptors(TenantSchemaInterceptor.Instance, TenantRowSecurityTransactionInterceptor.Instance, sp.GetRequiredService<TenantWriteGuard>()),
             optionsLifetime: ServiceLifetime.Scoped);
 
         services.AddSingleton<TenantContext>();

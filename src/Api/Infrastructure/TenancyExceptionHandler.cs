@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Tenancy.Context;
 using Tenancy.Provisioning;
+using Tenancy.Moves;
+using Tenancy.Placement;
 using Tenancy.Registry;
 
 namespace Tenancy.Api.Infrastructure;
@@ -22,6 +24,8 @@ internal sealed class TenancyExceptionHandler(IProblemDetailsService problemDeta
             TenantStateException state => Problem(StatusCodes.Status409Conflict, "Not allowed in the tenant's status", state.Message),
             TenantNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Unknown tenant", notFound.Message),
             DomainNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Unknown domain", notFound.Message),
+            TenantStoreBusyException busy => Problem(StatusCodes.Status503ServiceUnavailable, "The tenant's store is busy", busy.Message),
+            TenantMovingException moving => Problem(StatusCodes.Status503ServiceUnavailable, "The tenant is moving", moving.Message),
             _ => null,
         };
         if (problem is null)
@@ -30,6 +34,11 @@ internal sealed class TenancyExceptionHandler(IProblemDetailsService problemDeta
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 

@@ -10,7 +10,8 @@ public sealed record CreateTenantRequest(
     string? Plan,
     string? ContactEmail,
     Dictionary<string, string>? Metadata,
-    string? Status);
+    string? Status,
+    string? ConnectionReference = null);
 
 public sealed record AddDomainRequest(string? Host, bool IsPrimary = false);
 
@@ -27,7 +28,9 @@ public sealed record TenantResponse(
     IReadOnlyList<DomainResponse> Domains,
     string? ContactEmail,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    string? DatabaseName,
+    string? ConnectionReference)
 {
     public static TenantResponse From(Tenant tenant) => new(
         tenant.Id,
@@ -40,5 +43,7 @@ public sealed record TenantResponse(
         [.. tenant.Domains.OrderByDescending(d => d.IsPrimary).ThenBy(d => d.Host).Select(d => new DomainResponse(d.Host, d.IsPrimary))],
         tenant.ContactEmail,
         tenant.CreatedAt,
-        tenant.UpdatedAt);
+        tenant.UpdatedAt,
+        tenant.DatabaseName,
+        tenant.ConnectionReference);
 }

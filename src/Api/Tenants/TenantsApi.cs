@@ -36,7 +36,7 @@ public static class TenantsApi
         var parseErrors = new Dictionary<string, string[]>();
         var isolation = ParseEnum<TenantIsolation>(request.Isolation, "isolation", TenantIsolation.Schema, parseErrors);
         var status = ParseEnum<TenantStatus>(request.Status, "status", TenantStatus.Active, parseErrors);
-        var newTenant = new NewTenant(request.Identifier ?? "", request.Name ?? "", request.Plan, isolation, request.Domains, request.ContactEmail, request.Metadata, status);
+        var newTenant = new NewTenant(request.Identifier ?? "", request.Name ?? "", request.Plan, isolation, request.Domains, request.ContactEmail, request.Metadata, status, request.ConnectionReference);
 
         // Report every field at once: what did not parse and what breaks the rules.
         var errors = validation.Check(newTenant);

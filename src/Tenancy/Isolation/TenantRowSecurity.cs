@@ -58,5 +58,17 @@ public static class TenantRowSecurity
         $"GRANT USAGE ON SCHEMA {SqlIdentifier.Quote(schemaName)} TO {SqlIdentifier.Quote(applicationRole)};\n" +
         $"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {SqlIdentifier.Quote(schemaName)} TO {SqlIdentifier.Quote(applicationRole)};\n";
 
+    /// <summary>Grants the application role every existing schema-tier tenant's tables (a role added to a running deployment).</summary>
+    public static string GrantExistingSchemasSql(string applicationRole) => $$"""
+        DO $tenancy$
+        DECLARE s record;
+        BEGIN
+          FOR s IN SELECT t.schema_name FROM tenancy.tenants t JOIN pg_namespace n ON n.nspname = t.schema_name WHERE t.isolation = 'Schema' LOOP
+            EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', s.schema_name, {{Literal(applicationRole)}});
+            EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO %I', s.schema_name, {{Literal(applicationRole)}});
+          END LOOP;
+        END $tenancy$;
+        """;
+
     private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 }

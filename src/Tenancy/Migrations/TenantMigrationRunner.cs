@@ -84,7 +84,8 @@ public sealed class TenantMigrationRunner(
         }
 
         var sql = string.Concat(pending.Select(m => TenantSchema.Bind(m.Sql, TenantStore.SharedSchema)))
-            + TenantRowSecurity.SecureSharedSchemaSql(stores.ApplicationRole);
+            + TenantRowSecurity.SecureSharedSchemaSql(stores.ApplicationRole)
+            + (needsGrant ? TenantRowSecurity.GrantExistingSchemasSql(stores.ApplicationRole!) : "");
         await using (var apply = new NpgsqlCommand(sql, connection, transaction))
         {
             await apply.ExecuteNonQueryAsync(cancellationToken);

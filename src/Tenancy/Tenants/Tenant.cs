@@ -28,6 +28,9 @@ public sealed class Tenant
     /// <summary>Placement: the name of the configured connection for a tenant on another server; never the connection string itself.</summary>
     public string? ConnectionReference { get; set; }
 
+    /// <summary>While a move switches the tenant's placement, writes are refused until this time (a killed move's freeze lapses by itself).</summary>
+    public DateTimeOffset? WritesFrozenUntil { get; set; }
+
     public string? ContactEmail { get; set; }
 
     /// <summary>Free-form JSON object, stored as jsonb.</summary>

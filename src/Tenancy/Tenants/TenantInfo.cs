@@ -11,9 +11,10 @@ public sealed record TenantInfo(
     string Plan,
     PlanLimits Limits,
     string? DatabaseName = null,
-    string? ConnectionReference = null)
+    string? ConnectionReference = null,
+    DateTimeOffset? WritesFrozenUntil = null)
 {
     public static TenantInfo From(Tenant tenant) => new(
         tenant.Id, tenant.Identifier, tenant.Name, tenant.Status, tenant.Isolation, tenant.SchemaName, tenant.Plan, tenant.Limits,
-        tenant.DatabaseName, tenant.ConnectionReference);
+        tenant.DatabaseName, tenant.ConnectionReference, tenant.WritesFrozenUntil);
 }

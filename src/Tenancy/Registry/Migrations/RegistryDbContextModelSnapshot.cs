@@ -147,6 +147,10 @@ namespace Tenancy.Registry.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<DateTimeOffset?>("WritesFrozenUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("writes_frozen_until");
+
                     b.HasKey("Id")
                         .HasName("pk_tenants");
 

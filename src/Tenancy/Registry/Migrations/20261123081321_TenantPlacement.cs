@@ -11,6 +11,13 @@ namespace Tenancy.Registry.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "writes_frozen_until",
+                schema: "tenancy",
+                table: "tenants",
+                type: "timestamp with time zone",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "shared_migrations",
                 schema: "tenancy",
@@ -43,6 +50,11 @@ namespace Tenancy.Registry.Migrations
 
             migrationBuilder.DropIndex(
                 name: "ix_tenants_connection_reference_database_name",
+                schema: "tenancy",
+                table: "tenants");
+
+            migrationBuilder.DropColumn(
+                name: "writes_frozen_until",
                 schema: "tenancy",
                 table: "tenants");
         }

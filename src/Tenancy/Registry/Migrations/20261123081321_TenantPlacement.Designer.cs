@@ -12,7 +12,7 @@ using Tenancy.Registry;
 namespace Tenancy.Registry.Migrations
 {
     [DbContext(typeof(RegistryDbContext))]
-    [Migration("20261123080320_TenantPlacement")]
+    [Migration("20261123081321_TenantPlacement")]
     partial class TenantPlacement
     {
         /// <inheritdoc />
@@ -149,6 +149,10 @@ namespace Tenancy.Registry.Migrations
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
+
+                    b.Property<DateTimeOffset?>("WritesFrozenUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("writes_frozen_until");
 
                     b.HasKey("Id")
                         .HasName("pk_tenants");
