@@ -21,6 +21,7 @@ internal static class TenantCommands
         StatusCommand(global, "delete", "Soft-delete a tenant: its hosts stop resolving at once, its data is dropped later", (registry, id, ct) => registry.DeleteAsync(id, ct), "deleted"),
         ExecCommand.Create(global),
         CacheCommands.Create(global),
+        MoveCommand.Create(global),
     };
 
     private static Command CreateCommand(GlobalOptions global)
@@ -31,9 +32,11 @@ internal static class TenantCommands
         var domains = new Option<string[]>("--domain") { Description = "A custom domain; repeatable, the first is primary", HelpName = "host" };
         var contactEmail = new Option<string>("--contact-email") { Description = "Who to contact about the tenant", HelpName = "email" };
         var trial = new Option<bool>("--trial") { Description = "Start the tenant in trial status instead of active" };
-        var command = new Command("create", "Create a tenant: registry entry, domains, schema and tables, in one transaction")
+        var isolation = MoveCommand.IsolationOption("--isolation", "The tier: shared (rows in shared tables), schema (default) or database");
+        var reference = MoveCommand.ConnectionReferenceOption();
+        var command = new Command("create", "Create a tenant: registry entry, domains and its store at the latest migration; all or nothing")
         {
-            identifier, name, plan, domains, contactEmail, trial,
+            identifier, name, plan, domains, contactEmail, trial, isolation, reference,
         };
         command.Runs(global, async (cli, ct) =>
         {
@@ -42,10 +45,11 @@ internal static class TenantCommands
                 cli.Get(identifier),
                 cli.Get(name),
                 cli.Get(plan),
-                TenantIsolation.Schema,
+                MoveCommand.ParseIsolation(cli.Get(isolation)) ?? TenantIsolation.Schema,
                 cli.Get(domains) ?? [],
                 cli.Get(contactEmail),
-                Status: cli.Get(trial) ? TenantStatus.Trial : TenantStatus.Active);
+                Status: cli.Get(trial) ? TenantStatus.Trial : TenantStatus.Active,
+                ConnectionReference: cli.Get(reference));
             await using var services = cli.OpenServices();
             var tenant = await services.Get<TenantProvisioner>().ProvisionAsync(request, ct);
             Show(cli.Output, TenantView.From(tenant), $"created tenant {tenant.Identifier}");
@@ -145,7 +149,7 @@ internal static class TenantCommands
         WriteField(output, "Name", tenant.Name);
         WriteField(output, "Status", tenant.Status.ToString().ToLowerInvariant(), StatusColor(tenant.Status));
         WriteField(output, "Plan", $"{tenant.Plan} ({limits})");
-        WriteField(output, "Isolation", $"{tenant.Isolation.ToString().ToLowerInvariant()} {tenant.SchemaName}".Trim());
+        WriteField(output, "Isolation", $"{tenant.Isolation.ToString().ToLowerInvariant()} {tenant.DatabaseName} {tenant.SchemaName} {tenant.ConnectionReference}".Replace("  ", " ", StringComparison.Ordinal).Trim());
         WriteField(output, "Domains", tenant.Domains.Count == 0 ? "-" : tenant.DescribeDomains());
         WriteField(output, "Contact", tenant.ContactEmail ?? "-");
         WriteField(output, "Created", tenant.CreatedAt.ToString("u", CultureInfo.InvariantCulture));

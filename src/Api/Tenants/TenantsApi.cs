@@ -27,6 +27,7 @@ public static class TenantsApi
         api.MapPost("/{identifier}/domains", AddDomain).WithName("AddTenantDomain");
         api.MapDelete("/{identifier}/domains/{host}", RemoveDomain).WithName("RemoveTenantDomain");
         api.MapPost("/{identifier}/cache/purge", PurgeCache).WithName("PurgeTenantCache").WithSummary("Drop every cache entry of the tenant, on every instance");
+        api.MapPost("/{identifier}/move", TenantPlacementApi.MoveTenant).WithName("MoveTenant").WithSummary("Move the tenant to another tier: copy, verify, switch, drop the old copy");
         return app;
     }
 

@@ -15,6 +15,7 @@ public enum TenantMoveStage
 
 /// <summary>A finished move: where the tenant was and is, and what was copied (and verified) per table.</summary>
 public sealed record TenantMoveResult(
+    Guid TenantId,
     string Identifier,
     TenantIsolation From,
     TenantIsolation To,

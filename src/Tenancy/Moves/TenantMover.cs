@@ -110,7 +110,7 @@ public sealed class TenantMover(
         progress?.Report(TenantMoveStage.RemovingOldCopy);
         await RemoveAsync(from, tenant.Id, cancellationToken);
         progress?.Report(TenantMoveStage.Done);
-        return new TenantMoveResult(identifier, tenant.Isolation, target, copied, refusedFor, Stopwatch.GetElapsedTime(started));
+        return new TenantMoveResult(tenant.Id, identifier, tenant.Isolation, target, copied, refusedFor, Stopwatch.GetElapsedTime(started));
     }
 
     private async Task<Tenant> LoadAsync(string identifier, CancellationToken cancellationToken)
