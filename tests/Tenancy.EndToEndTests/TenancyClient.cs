@@ -45,6 +45,23 @@ public sealed class TenancyClient(HttpClient http)
         return identifier;
     }
 
+    /// <summary>A tenant on the tier <paramref name="isolation"/> (shared, schema or database).</summary>
+    public async Task<string> CreateTenantOnTierAsync(string isolation, string? identifier = null)
+    {
+        identifier ??= NewIdentifier(isolation[..2]);
+        var response = await SendAsync(HttpMethod.Post, "/api/tenants", new { identifier, name = $"Tenant {identifier}", plan = "standard", isolation });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return identifier;
+    }
+
+    /// <summary>Moves the tenant to <paramref name="isolation"/> and returns the move's report.</summary>
+    public async Task<JsonElement> MoveTenantAsync(string identifier, string isolation)
+    {
+        var response = await SendAsync(HttpMethod.Post, $"/api/tenants/{identifier}/move", new { to = isolation });
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await ReadAsync(response);
+    }
+
     public async Task<Guid> CreateProductAsync(string identifier, string sku, string name, decimal price = 10)
     {
         var response = await AsTenant(identifier, HttpMethod.Post, "/api/products", new { sku, name, price });
