@@ -52,11 +52,13 @@ public static class TenancyExtensions
         services.AddSingleton(sp => new TenantDatabasePools(sp.GetRequiredService<IOptions<TenantDatabaseOptions>>().Value));
         services.AddScoped<TenantConnection>();
         services.AddSingleton<TenantWriteGuard>();
+        services.AddSingleton<TenantStoreBuilder>();
+        services.AddSingleton<Backup.TenantBackupService>();
         services.AddOptions<TenantMoveOptions>().Bind(builder.Configuration.GetSection(TenantMoveOptions.SectionName));
         services.AddSingleton(sp => new TenantMover(
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<TenantStoreConnections>(),
-            sp.GetRequiredService<TenantDatabasePools>(),
+            sp.GetRequiredService<TenantStoreBuilder>(),
             sp.GetRequiredService<TenantMigrationCatalog>(),
             sp.GetRequiredService<TenantValidation>(),
             sp.GetRequiredService<TenantLookup>(),

@@ -23,7 +23,7 @@ namespace Tenancy.Moves;
 public sealed class TenantMover(
     NpgsqlDataSource registry,
     TenantStoreConnections stores,
-    TenantDatabasePools pools,
+    TenantStoreBuilder storeBuilder,
     TenantMigrationCatalog catalog,
     TenantValidation validation,
     TenantLookup lookup,
@@ -67,7 +67,7 @@ public sealed class TenantMover(
         {
             await Task.Delay(options.GraceMilliseconds, cancellationToken);
             progress?.Report(TenantMoveStage.Preparing);
-            await PrepareAsync(to, tenant.Id, cancellationToken);
+            await storeBuilder.PrepareAsync(to, tenant.Id, cancellationToken);
 
             await using var source = await OpenAsync(from, tenant.Id, cancellationToken);
             var tables = await TenantTables.InDependencyOrderAsync(source.Connection, from.Schema, source.Transaction, cancellationToken);
@@ -87,7 +87,7 @@ public sealed class TenantMover(
                 var landed = await TenantRowCopier.ChecksumAsync(destination.Connection, to.Schema, tables, tenant.Id, cancellationToken);
                 if (tables.FirstOrDefault(t => copied[t] != landed[t]) is { } differs)
                 {
-                    throw new TenantMoveVerificationException(
+                    throw new TenantCopyVerificationException(
                         $"The copy of '{differs}' differs: {copied[differs].Rows} rows ({copied[differs].Md5}) became {landed[differs].Rows} ({landed[differs].Md5}).");
                 }
 
@@ -101,14 +101,14 @@ public sealed class TenantMover(
         catch (Exception)
         {
             await UnfreezeAsync(tenant.Id, frozenUntil);
-            await RemoveAsync(to, tenant.Id, CancellationToken.None);
+            await storeBuilder.RemoveAsync(to, tenant.Id, CancellationToken.None);
             throw;
         }
 
         var refusedFor = Stopwatch.GetElapsedTime(frozenAt);
         lookup.Invalidate();
         progress?.Report(TenantMoveStage.RemovingOldCopy);
-        await RemoveAsync(from, tenant.Id, cancellationToken);
+        await storeBuilder.RemoveAsync(from, tenant.Id, cancellationToken);
         progress?.Report(TenantMoveStage.Done);
         return new TenantMoveResult(tenant.Id, identifier, tenant.Isolation, target, copied, refusedFor, Stopwatch.GetElapsedTime(started));
     }
@@ -205,86 +205,24 @@ public sealed class TenantMover(
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Builds an empty store at <paramref name="to"/>, first dropping whatever a killed attempt left there.</summary>
-    private async Task PrepareAsync(TenantStoreLocation to, Guid tenantId, CancellationToken cancellationToken)
-    {
-        switch (to.Isolation)
-        {
-            case TenantIsolation.Database:
-                await TenantDatabases.CreateAsync(stores, to.DatabaseName!, to.ConnectionReference, to.Schema, catalog.Migrations, registry, cancellationToken);
-                break;
-            case TenantIsolation.Shared:
-                await RemoveAsync(to, tenantId, cancellationToken);
-                break;
-            default:
-                await using (var connection = new NpgsqlConnection(to.OwnerConnectionString))
-                {
-                    await connection.OpenAsync(cancellationToken);
-                    await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                    await using (var create = new NpgsqlCommand(
-                        $"DROP SCHEMA IF EXISTS {SqlIdentifier.Quote(to.Schema)} CASCADE; CREATE SCHEMA {SqlIdentifier.Quote(to.Schema)}", connection, transaction))
-                    {
-                        await create.ExecuteNonQueryAsync(cancellationToken);
-                    }
-
-                    await TenantSchemaMigrator.ApplyScriptsAsync(connection, transaction, to.Schema, catalog.Migrations, stores.ApplicationRole, cancellationToken);
-                    await transaction.CommitAsync(cancellationToken);
-                }
-
-                break;
-        }
-    }
-
-    /// <summary>Removes the tenant's copy at <paramref name="location"/>.</summary>
-    private async Task RemoveAsync(TenantStoreLocation location, Guid tenantId, CancellationToken cancellationToken)
-    {
-        switch (location.Isolation)
-        {
-            case TenantIsolation.Database:
-                pools.Evict(new NpgsqlConnectionStringBuilder(location.ConnectionReference is null ? stores.ApplicationConnectionString : stores.ReferenceConnectionString(location.ConnectionReference))
-                {
-                    Database = location.DatabaseName,
-                }.ConnectionString);
-                await TenantDatabases.DropAsync(stores, location.DatabaseName!, location.ConnectionReference, cancellationToken);
-                break;
-            case TenantIsolation.Shared:
-                await using (var connection = new NpgsqlConnection(location.OwnerConnectionString))
-                {
-                    await connection.OpenAsync(cancellationToken);
-                    await TenantDataReaper.DeleteSharedRowsAsync(connection, tenantId, cancellationToken);
-                }
-
-                break;
-            default:
-                await using (var connection = new NpgsqlConnection(location.OwnerConnectionString))
-                {
-                    await connection.OpenAsync(cancellationToken);
-                    await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {SqlIdentifier.Quote(location.Schema)} CASCADE", connection);
-                    await drop.ExecuteNonQueryAsync(cancellationToken);
-                }
-
-                break;
-        }
-    }
-
     private static bool SameDatabase(TenantStoreLocation a, TenantStoreLocation b)
     {
         var (x, y) = (new NpgsqlConnectionStringBuilder(a.OwnerConnectionString), new NpgsqlConnectionStringBuilder(b.OwnerConnectionString));
         return string.Equals(x.Host, y.Host, StringComparison.OrdinalIgnoreCase) && x.Port == y.Port && x.Database == y.Database;
     }
 
-    private static async Task<StoreSession> OpenAsync(TenantStoreLocation location, Guid tenantId, CancellationToken cancellationToken)
+    internal static async Task<StoreSession> OpenAsync(TenantStoreLocation location, Guid tenantId, CancellationToken cancellationToken, System.Data.IsolationLevel isolation = System.Data.IsolationLevel.ReadCommitted)
     {
         var connection = new NpgsqlConnection(location.OwnerConnectionString);
         await connection.OpenAsync(cancellationToken);
-        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var transaction = await connection.BeginTransactionAsync(isolation, cancellationToken);
         // Both sides render rows the same way for the checksums; a non-superuser owner is still under the shared tier's policy.
         await using var setup = new NpgsqlCommand($"SET LOCAL TimeZone = 'UTC'; {TenantRowSecurity.SetTenantSql(tenantId)}", connection, transaction);
         await setup.ExecuteNonQueryAsync(cancellationToken);
         return new StoreSession(connection, transaction);
     }
 
-    private sealed record StoreSession(NpgsqlConnection Connection, NpgsqlTransaction Transaction) : IAsyncDisposable
+    internal sealed record StoreSession(NpgsqlConnection Connection, NpgsqlTransaction Transaction) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
