@@ -11,7 +11,18 @@ namespace Tenancy.Cli;
 /// <summary><c>tenancy tenants create|list|show|suspend|resume|delete|exec</c>.</summary>
 internal static class TenantCommands
 {
-    public static Command Create(GlobalOptions global) => new("tenants", "Create, list, show, suspend, resume and delete tenants; run SQL in them")
+    public static Command Create(GlobalOptions global)
+    {
+        var tenants = Commands(global);
+        foreach (var command in BackupCommands.Create(global))
+        {
+            tenants.Subcommands.Add(command);
+        }
+
+        return tenants;
+    }
+
+    private static Command Commands(GlobalOptions global) => new("tenants", "Create, list, show, suspend, resume, delete, move, back up, restore and clone tenants; run SQL in them")
     {
         CreateCommand(global),
         ListCommand(global),
