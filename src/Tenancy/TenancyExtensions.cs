@@ -54,6 +54,7 @@ public static class TenancyExtensions
         services.AddSingleton<TenantWriteGuard>();
         services.AddSingleton<TenantStoreBuilder>();
         services.AddSingleton<Backup.TenantBackupService>();
+        services.AddSingleton<TenantStoreProbe>();
         services.AddOptions<TenantMoveOptions>().Bind(builder.Configuration.GetSection(TenantMoveOptions.SectionName));
         services.AddSingleton(sp => new TenantMover(
             sp.GetRequiredService<NpgsqlDataSource>(),

@@ -31,6 +31,10 @@ public sealed class TierCliTests(PostgresFixture fixture)
         await cli.ExpectAsync(ExitCodes.Ok, "tenants", "clone", restored, clone, "--isolation", "shared");
         Assert.Equal(1L, await cli.CountAsync("SELECT count(*) FROM shared.products p JOIN tenancy.tenants t ON t.id = p.tenant_id WHERE t.identifier = $1", clone));
         File.Delete(file);
+
+        var probed = await cli.ExpectAsync(ExitCodes.Ok, "tenants", "test-connections", "--json");
+        Assert.Equal([clone, identifier, restored], probed.Json().EnumerateArray().Select(c => c.GetProperty("identifier").GetString()!).Order());
+        Assert.All(probed.Json().EnumerateArray(), c => Assert.True(c.GetProperty("reachable").GetBoolean()));
     }
 
     [Fact]
