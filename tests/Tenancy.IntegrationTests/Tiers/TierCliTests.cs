@@ -33,7 +33,7 @@ public sealed class TierCliTests(PostgresFixture fixture)
         File.Delete(file);
 
         var probed = await cli.ExpectAsync(ExitCodes.Ok, "tenants", "test-connections", "--json");
-        Assert.Equal([clone, identifier, restored], probed.Json().EnumerateArray().Select(c => c.GetProperty("identifier").GetString()!).Order());
+        Assert.Equal(new[] { clone, identifier, restored }.Order(StringComparer.Ordinal), probed.Json().EnumerateArray().Select(c => c.GetProperty("identifier").GetString()!).Order(StringComparer.Ordinal));
         Assert.All(probed.Json().EnumerateArray(), c => Assert.True(c.GetProperty("reachable").GetBoolean()));
     }
 
