@@ -9,7 +9,7 @@ public sealed class TenantDatabaseOptions
 {
     public const string SectionName = "Tenancy:Databases";
 
-    public int MaxPoolSizePerDatabase { get; set; } = 2;
+    public int MaxPoolSizePerDatabase { get; set; } = 4;
 
     /// <summary>The global cap on connections to tenant databases, per process.</summary>
     public int MaxConnections { get; set; } = 100;
