@@ -101,10 +101,23 @@ public sealed class TenantMigrationRunner(
         return [.. pending.Select(m => $"{TenantStore.SharedSchema}: {m.Id}")];
     }
 
+    /// <summary>The registry's pending migrations, then the shared schema's (as "shared: {id}").</summary>
     public async Task<IReadOnlyList<string>> GetPendingSharedAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await registry.CreateDbContextAsync(cancellationToken);
-        return await GetPendingSharedAsync(db, cancellationToken);
+        var registryPending = await GetPendingSharedAsync(db, cancellationToken);
+        // Before the registry has its shared_migrations table, every tenant migration is pending in the shared schema.
+        string[] applied = [];
+        await using (var exists = dataSource.CreateCommand("SELECT to_regclass('tenancy.shared_migrations') IS NOT NULL"))
+        {
+            if (await exists.ExecuteScalarAsync(cancellationToken) is true)
+            {
+                await using var command = dataSource.CreateCommand("SELECT coalesce(array_agg(migration_id), '{}') FROM tenancy.shared_migrations");
+                applied = (string[])(await command.ExecuteScalarAsync(cancellationToken))!;
+            }
+        }
+
+        return [.. registryPending, .. catalog.Migrations.Where(m => !applied.Contains(m.Id)).Select(m => $"{TenantStore.SharedSchema}: {m.Id}")];
     }
 
     private static async Task<IReadOnlyList<string>> GetPendingSharedAsync(RegistryDbContext db, CancellationToken cancellationToken)
