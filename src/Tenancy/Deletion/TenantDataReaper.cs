@@ -38,7 +38,7 @@ public sealed class TenantDataReaper(NpgsqlDataSource dataSource, TenantStoreCon
                     await DeleteSharedRowsAsync(connection, tenant.Id, cancellationToken);
                     break;
                 case TenantIsolation.Database:
-                    pools.Evict(stores.ApplicationFor(new TenantInfo(tenant.Id, tenant.Identifier, "", TenantStatus.Deleted, tenant.Isolation, tenant.Schema, "", PlanLimits.Unlimited, tenant.Database, tenant.Reference)));
+                    pools.Evict(stores.ApplicationFor(tenant.Database!, tenant.Reference));
                     await TenantDatabases.DropAsync(stores, tenant.Database!, tenant.Reference, cancellationToken);
                     break;
                 default:

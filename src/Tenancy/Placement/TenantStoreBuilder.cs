@@ -46,10 +46,7 @@ public sealed class TenantStoreBuilder(NpgsqlDataSource registry, TenantStoreCon
         switch (location.Isolation)
         {
             case TenantIsolation.Database:
-                pools.Evict(new NpgsqlConnectionStringBuilder(location.ConnectionReference is null ? stores.ApplicationConnectionString : stores.ReferenceConnectionString(location.ConnectionReference))
-                {
-                    Database = location.DatabaseName,
-                }.ConnectionString);
+                pools.Evict(stores.ApplicationFor(location.DatabaseName!, location.ConnectionReference));
                 await TenantDatabases.DropAsync(stores, location.DatabaseName!, location.ConnectionReference, cancellationToken);
                 break;
             case TenantIsolation.Shared:

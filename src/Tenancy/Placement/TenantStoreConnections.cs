@@ -31,6 +31,10 @@ public sealed class TenantStoreConnections(IConfiguration configuration, string 
     /// <summary>The application's connection to the tenant's own database.</summary>
     public string ApplicationFor(TenantInfo tenant) => ForDatabase(tenant, ApplicationConnectionString);
 
+    /// <summary>The application's connection to <paramref name="database"/> on the server named by <paramref name="reference"/> (the main one when null).</summary>
+    public string ApplicationFor(string database, string? reference) =>
+        new NpgsqlConnectionStringBuilder(reference is null ? ApplicationConnectionString : Resolve(reference)) { Database = database }.ConnectionString;
+
     /// <summary>The owner's connection to <paramref name="database"/> on the server named by <paramref name="reference"/> (the main one when null).</summary>
     public string OwnerFor(string database, string? reference) =>
         new NpgsqlConnectionStringBuilder(reference is null ? OwnerConnectionString : Resolve(reference)) { Database = database }.ConnectionString;

@@ -5,12 +5,7 @@ namespace Tenancy.Placement;
 /// <summary>Where one tenant's rows are: a database (the owner's connection) and a schema; rows are always told apart by tenant_id.</summary>
 public sealed record TenantStoreLocation(TenantIsolation Isolation, string OwnerConnectionString, string Schema, string? DatabaseName, string? ConnectionReference)
 {
-    public static TenantStoreLocation Of(Tenant tenant, TenantStoreConnections stores) => tenant.Isolation switch
-    {
-        TenantIsolation.Shared => new(tenant.Isolation, stores.OwnerConnectionString, TenantStore.SharedSchema, null, null),
-        TenantIsolation.Schema => new(tenant.Isolation, stores.OwnerConnectionString, tenant.SchemaName!, null, null),
-        _ => new(tenant.Isolation, stores.OwnerFor(tenant.DatabaseName!, tenant.ConnectionReference), tenant.SchemaName!, tenant.DatabaseName, tenant.ConnectionReference),
-    };
+    public static TenantStoreLocation Of(Tenant tenant, TenantStoreConnections stores) => Of(TenantInfo.From(tenant), stores);
 
     public static TenantStoreLocation Of(TenantInfo tenant, TenantStoreConnections stores) => tenant.Isolation switch
     {

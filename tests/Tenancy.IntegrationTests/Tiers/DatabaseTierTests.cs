@@ -67,7 +67,9 @@ public sealed class DatabaseTierTests(PostgresFixture fixture)
             tiers.Services.GetRequiredService<RegistryConnection>(),
             tiers.Services.GetRequiredService<TenantStoreConnections>());
 
-        Assert.Equal([database.Identifier, schema.Identifier], (await runner.CheckAsync()).Where(s => s.Pending.Contains(AddNote.Id)).Select(s => s.Identifier).Order());
+        Assert.Equal(
+            new[] { database.Identifier, schema.Identifier }.Order(StringComparer.Ordinal),
+            (await runner.CheckAsync()).Where(s => s.Pending.Contains(AddNote.Id)).Select(s => s.Identifier).Order(StringComparer.Ordinal));
         var shared = await runner.MigrateSharedAsync();
         var tenants = await runner.MigrateTenantsAsync();
 
@@ -164,7 +166,7 @@ public sealed class DatabaseTierTests(PostgresFixture fixture)
             ["Tenancy:Databases:MaxPoolSizePerDatabase"] = "2",
         });
         var tenants = new List<TenantInfo>();
-        for (var i = 0; i < 6; i++)
+        for (var i = 0; i < 8; i++)
         {
             tenants.Add(await tiers.ProvisionAsync(TenantIsolation.Database, "cap"));
         }
@@ -182,7 +184,9 @@ public sealed class DatabaseTierTests(PostgresFixture fixture)
             InterlockedMax(ref peak, open);
         });
 
-        Assert.InRange(peak, 1, 4);
+        // Uncapped, 8 databases with pools of 2 could hold 16. The server may still list, for a moment, the exiting
+        // backend of a pool evicted just before (hence one pool's worth of slack); the pools themselves never pass the cap.
+        Assert.InRange(peak, 1, 4 + 2);
         Assert.InRange(pools.OpenPools, 1, 2);
         Assert.Equal(120, (await Task.WhenAll(tenants.Select(tiers.SkusAsync))).Sum(s => s.Count));
     }
