@@ -5,12 +5,12 @@ namespace Tenancy.Benchmarks;
 /// <summary>Command line of the runner: which benchmarks, and the few knobs that bound how long they run.</summary>
 internal sealed class BenchOptions
 {
-    public static readonly string[] BenchmarkNames = ["overhead", "provisioning", "migrations", "scale", "cache", "jobs"];
+    public static readonly string[] BenchmarkNames = ["overhead", "provisioning", "migrations", "scale", "cache", "jobs", "tiers"];
 
     public bool Runs(string benchmark) => Benchmarks.Contains(benchmark, StringComparer.Ordinal);
 
     public const string Usage = """
-        usage: bench/run.sh [all | overhead | provisioning | migrations | scale | cache | jobs ...] [options]
+        usage: bench/run.sh [all | overhead | provisioning | migrations | scale | cache | jobs | tiers ...] [options]
 
           overhead      (a) GET /api/products on a tenant host vs a plain single-schema app (bench/Baseline)
           provisioning  (b) 1,000 new tenants, sequential, through TenantProvisioner in-process
@@ -18,6 +18,7 @@ internal sealed class BenchOptions
           scale         (d) p99 and the Api's RSS with requests spread over 10 vs 1,000 tenants
           cache         (e) tenant cache: L2 hit latency vs a raw Redis GET; purging 100,000 vs 100 keys
           jobs          (f) trivial jobs per second, tenant jobs vs [PlatformJob], in-process Hangfire server
+          tiers         (g) GET /api/products per isolation tier (query path); 200 database tenants vs the connection cap
 
         cache and jobs run first (they need Redis). The others run in the order provisioning, migrations, scale, overhead (the later ones reuse the tenants
         provisioning created); then Redis is stopped, so the Api bypasses its tenant cache, and overhead and scale

@@ -86,7 +86,7 @@ internal static class BenchProgram
                 await TimedAsync("overhead, as served", () => overhead.RunServedAsync(stop.Token));
             }
 
-            if (options.Runs("overhead") || options.Runs("scale"))
+            if (options.Runs("overhead") || options.Runs("scale") || options.Runs("tiers"))
             {
                 Console.WriteLine();
                 Console.WriteLine("bench: stopping Redis; from here on the Api bypasses its tenant cache and every read reaches PostgreSQL");
@@ -99,6 +99,11 @@ internal static class BenchProgram
                 if (options.Runs("scale"))
                 {
                     await TimedAsync("scale, query path", () => ScaleBenchmark.RunAsync(system, options, results, cacheBypassed: true, stop.Token));
+                }
+
+                if (options.Runs("tiers"))
+                {
+                    await TimedAsync("tiers, query path", () => TiersBenchmark.RunAsync(system, options, results, stop.Token));
                 }
             }
 

@@ -65,7 +65,9 @@ internal sealed class BenchSystem : IAsyncDisposable
             await app.WaitForResourceHealthyAsync("api", cancellationToken);
             var connectionString = await app.GetConnectionStringAsync("tenancydb", cancellationToken)
                 ?? throw new InvalidOperationException("tenancydb has no connection string");
-            var system = new BenchSystem(app, CreateCore(connectionString), connectionString);
+            // Tenants provisioned in-process must grant the Api's application role their tables, as the Api's own do.
+            var application = await app.GetConnectionStringAsync("tenancydb-app", cancellationToken);
+            var system = new BenchSystem(app, CreateCore(connectionString, application), connectionString);
             await BenchAuth.SignInPlatformAsync(system.Platform, cancellationToken);
             return system;
         }
@@ -210,11 +212,15 @@ internal sealed class BenchSystem : IAsyncDisposable
         return [.. identifiers.Select(i => found.TryGetValue(i, out var t) ? t : throw new InvalidOperationException($"no tenant '{i}'"))];
     }
 
-    private static IHost CreateCore(string connectionString)
+    private static IHost CreateCore(string connectionString, string? applicationConnectionString)
     {
         // No default configuration sources or console logging: the core only, over the AppHost's database.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:tenancydb"] = connectionString });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:tenancydb"] = connectionString,
+            ["ConnectionStrings:tenancydb-app"] = applicationConnectionString,
+        });
         builder.AddTenancy<SalesDbContext>("tenancydb");
         return builder.Build();
     }

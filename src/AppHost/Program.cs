@@ -2,6 +2,8 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var postgres = builder.AddPostgres("postgres");
 var tenancyDb = postgres.AddDatabase("tenancydb");
+// Tenant data is served by a role that owns nothing and cannot bypass row-level security; tenancydb stays the owner (DDL).
+var tenancyApp = tenancyDb.AddRole("tenancydb-app", "tenancy_app");
 var cache = builder.AddRedis("cache");
 
 var api = builder.AddProject<Projects.Api>("api")
@@ -23,17 +25,21 @@ if (builder.Configuration.GetValue("UsePgBouncer", false))
 {
     // As in production behind a transaction pooler; LISTEN and migrations keep a direct connection.
     var pooler = builder.AddPgBouncer("pgbouncer", tenancyDb);
+    var pooledApp = pooler.AddLogin("pgbouncer-app", tenancyApp);
     api.WithReference(pooler, connectionName: "tenancydb").WaitFor(pooler)
+        .WithReference(pooledApp, connectionName: "tenancydb-app").WaitFor(pooledApp)
         .WithReference(tenancyDb, connectionName: "tenancydb-direct").WaitFor(tenancyDb);
 }
 else
 {
-    api.WithReference(tenancyDb).WaitFor(tenancyDb);
+    api.WithReference(tenancyDb).WaitFor(tenancyDb)
+        .WithReference(tenancyApp).WaitFor(tenancyApp);
 }
 
 // The Api applies the registry's migrations as it starts; the Worker starts on a migrated database.
 builder.AddProject<Projects.Worker>("worker")
     .WithReference(tenancyDb).WaitFor(tenancyDb)
+    .WithReference(tenancyApp).WaitFor(tenancyApp)
     .WithReference(cache).WaitFor(cache)
     .WaitFor(api);
 

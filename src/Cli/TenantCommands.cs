@@ -11,7 +11,18 @@ namespace Tenancy.Cli;
 /// <summary><c>tenancy tenants create|list|show|suspend|resume|delete|exec</c>.</summary>
 internal static class TenantCommands
 {
-    public static Command Create(GlobalOptions global) => new("tenants", "Create, list, show, suspend, resume and delete tenants; run SQL in them")
+    public static Command Create(GlobalOptions global)
+    {
+        var tenants = Commands(global);
+        foreach (var command in BackupCommands.Create(global).Append(TestConnectionsCommand.Create(global)))
+        {
+            tenants.Subcommands.Add(command);
+        }
+
+        return tenants;
+    }
+
+    private static Command Commands(GlobalOptions global) => new("tenants", "Create, list, show, suspend, resume, delete, move, back up, restore and clone tenants; run SQL in them")
     {
         CreateCommand(global),
         ListCommand(global),
@@ -21,6 +32,7 @@ internal static class TenantCommands
         StatusCommand(global, "delete", "Soft-delete a tenant: its hosts stop resolving at once, its data is dropped later", (registry, id, ct) => registry.DeleteAsync(id, ct), "deleted"),
         ExecCommand.Create(global),
         CacheCommands.Create(global),
+        MoveCommand.Create(global),
     };
 
     private static Command CreateCommand(GlobalOptions global)
@@ -33,9 +45,11 @@ internal static class TenantCommands
         var trial = new Option<bool>("--trial") { Description = "Start the tenant in trial status instead of active" };
         var ownerEmail = new Option<string>("--owner-email") { Description = "The tenant's first owner (an existing user keeps their password)", HelpName = "email" };
         var ownerPassword = new Option<string>("--owner-password") { Description = "The new owner's password; generated and printed once when left out", HelpName = "password" };
-        var command = new Command("create", "Create a tenant: registry entry, domains, schema and tables, in one transaction")
+        var isolation = MoveCommand.IsolationOption("--isolation", "The tier: shared (rows in shared tables), schema (default) or database");
+        var reference = MoveCommand.ConnectionReferenceOption();
+        var command = new Command("create", "Create a tenant: registry entry, domains and its store at the latest migration; all or nothing")
         {
-            identifier, name, plan, domains, contactEmail, trial, ownerEmail, ownerPassword,
+            identifier, name, plan, domains, contactEmail, trial, isolation, reference, ownerEmail, ownerPassword,
         };
         command.Runs(global, async (cli, ct) =>
         {
@@ -44,10 +58,11 @@ internal static class TenantCommands
                 cli.Get(identifier),
                 cli.Get(name),
                 cli.Get(plan),
-                TenantIsolation.Schema,
+                MoveCommand.ParseIsolation(cli.Get(isolation)) ?? TenantIsolation.Schema,
                 cli.Get(domains) ?? [],
                 cli.Get(contactEmail),
-                Status: cli.Get(trial) ? TenantStatus.Trial : TenantStatus.Active);
+                Status: cli.Get(trial) ? TenantStatus.Trial : TenantStatus.Active,
+                ConnectionReference: cli.Get(reference));
             await using var services = cli.OpenServices();
             var owner = await TenantOwner.CheckAsync(services, cli.Get(ownerEmail), cli.Get(ownerPassword), ct);
             var tenant = await services.Get<TenantProvisioner>().ProvisionAsync(request, ct);
@@ -154,7 +169,7 @@ internal static class TenantCommands
         WriteField(output, "Name", tenant.Name);
         WriteField(output, "Status", tenant.Status.ToString().ToLowerInvariant(), StatusColor(tenant.Status));
         WriteField(output, "Plan", $"{tenant.Plan} ({limits})");
-        WriteField(output, "Isolation", $"{tenant.Isolation.ToString().ToLowerInvariant()} {tenant.SchemaName}".Trim());
+        WriteField(output, "Isolation", $"{tenant.Isolation.ToString().ToLowerInvariant()} {tenant.DatabaseName} {tenant.SchemaName} {tenant.ConnectionReference}".Replace("  ", " ", StringComparison.Ordinal).Trim());
         WriteField(output, "Domains", tenant.Domains.Count == 0 ? "-" : tenant.DescribeDomains());
         WriteField(output, "Contact", tenant.ContactEmail ?? "-");
         WriteField(output, "Created", tenant.CreatedAt.ToString("u", CultureInfo.InvariantCulture));

@@ -16,7 +16,9 @@ internal sealed record TenantView(
     string? ContactEmail,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? DeletedAt)
+    DateTimeOffset? DeletedAt,
+    string? DatabaseName,
+    string? ConnectionReference)
 {
     public static TenantView From(Tenant tenant) => new(
         tenant.Id,
@@ -31,7 +33,9 @@ internal sealed record TenantView(
         tenant.ContactEmail,
         tenant.CreatedAt,
         tenant.UpdatedAt,
-        tenant.DeletedAt);
+        tenant.DeletedAt,
+        tenant.DatabaseName,
+        tenant.ConnectionReference);
 
     public string DescribeDomains() => string.Join(", ", Domains.Select(d => d.IsPrimary ? d.Host + " (primary)" : d.Host));
 }

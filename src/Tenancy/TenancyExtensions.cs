@@ -10,6 +10,8 @@ using Tenancy.Context;
 using Tenancy.Deletion;
 using Tenancy.Isolation;
 using Tenancy.Migrations;
+using Tenancy.Moves;
+using Tenancy.Placement;
 using Tenancy.Provisioning;
 using Tenancy.Registry;
 using Tenancy.Resolution;
@@ -39,12 +41,37 @@ public static class TenancyExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddDbContextFactory<RegistryDbContext>((sp, options) => options.UseRegistry(sp.GetRequiredService<NpgsqlDataSource>()));
+        // Tenant data: the application role ("{name}-app") when configured, so row-level security binds it.
+        var applicationConnectionString = builder.Configuration.GetConnectionString(connectionName + "-app");
+        // DDL on tenant databases (CREATE DATABASE, migrations) bypasses a pooler, as the registry's migrations do.
+        var ownerConnectionString = builder.Configuration.GetConnectionString(connectionName + "-direct") ?? connectionString;
+        services.AddSingleton(sp => new TenantStoreConnections(sp.GetRequiredService<IConfiguration>(), ownerConnectionString, applicationConnectionString));
+        services.AddSingleton(sp => new TenantApplicationDataSource(
+            applicationConnectionString is null ? sp.GetRequiredService<NpgsqlDataSource>() : NpgsqlDataSource.Create(applicationConnectionString)));
+        services.AddOptions<TenantDatabaseOptions>().Bind(builder.Configuration.GetSection(TenantDatabaseOptions.SectionName));
+        services.AddSingleton(sp => new TenantDatabasePools(sp.GetRequiredService<IOptions<TenantDatabaseOptions>>().Value));
+        services.AddScoped<TenantConnection>();
+        services.AddSingleton<TenantWriteGuard>();
+        services.AddSingleton<TenantStoreBuilder>();
+        services.AddSingleton<Backup.TenantBackupService>();
+        services.AddSingleton<TenantStoreProbe>();
+        services.AddOptions<TenantMoveOptions>().Bind(builder.Configuration.GetSection(TenantMoveOptions.SectionName));
+        services.AddSingleton(sp => new TenantMover(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<TenantStoreConnections>(),
+            sp.GetRequiredService<TenantStoreBuilder>(),
+            sp.GetRequiredService<TenantMigrationCatalog>(),
+            sp.GetRequiredService<TenantValidation>(),
+            sp.GetRequiredService<TenantLookup>(),
+            sp.GetRequiredService<IOptions<TenantMoveOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
+        // Options per scope: the connection depends on the scope's tenant (a database-tier tenant has its own pool).
         services.AddDbContext<TTenantDbContext>(
             (sp, options) => options
-                .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
+                .UseNpgsql(sp.GetRequiredService<TenantConnection>().Connection)
                 .UseSnakeCaseNamingConvention()
-                .AddInterceptors(TenantSchemaInterceptor.Instance),
-            optionsLifetime: ServiceLifetime.Singleton);
+                .AddInterceptors(TenantSchemaInterceptor.Instance, TenantRowSecurityTransactionInterceptor.Instance, sp.GetRequiredService<TenantWriteGuard>()),
+            optionsLifetime: ServiceLifetime.Scoped);
 
         services.AddSingleton<TenantContext>();
         services.AddSingleton<ITenantContextAccessor>(sp => sp.GetRequiredService<TenantContext>());

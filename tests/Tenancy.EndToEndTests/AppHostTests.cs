@@ -18,6 +18,7 @@ public sealed class AppHostTests(AppHostFixture fixture)
             {
                 ["postgres"] = ResourceState.Running,
                 ["tenancydb"] = ResourceState.Running,
+                ["tenancydb-app"] = ResourceState.Running,
                 ["cache"] = ResourceState.Running,
                 ["api"] = ResourceState.Running,
                 ["worker"] = ResourceState.Running,

@@ -61,9 +61,15 @@ public sealed partial class TenancyClient
     public Task<HttpResponseMessage> AsTenant(string identifier, HttpMethod method, string path, object? body = null) =>
         SendAsync(method, path, body, host: $"{identifier}.localhost");
 
-    public async Task<string> CreateTenantAsync(string? identifier = null, string plan = "standard", params string[] domains)
+    public Task<string> CreateTenantAsync(string? identifier = null, string plan = "standard", params string[] domains) =>
+        PostTenantAsync(identifier ?? NewIdentifier(), plan, domains, isolation: null);
+
+    /// <summary>A tenant on the tier <paramref name="isolation"/> (shared, schema or database).</summary>
+    public Task<string> CreateTenantOnTierAsync(string isolation, string? identifier = null) =>
+        PostTenantAsync(identifier ?? NewIdentifier(isolation[..2]), "standard", [], isolation);
+
+    private async Task<string> PostTenantAsync(string identifier, string plan, string[] domains, string? isolation)
     {
-        identifier ??= NewIdentifier();
         foreach (var domain in domains)
         {
             TenantsByDomain[domain.TrimEnd('.')] = identifier;
@@ -75,9 +81,10 @@ public sealed partial class TenancyClient
             name = $"Tenant {identifier}",
             plan,
             domains,
+            isolation,
             owner = new { email = OwnerEmail(identifier), password = OwnerPassword(identifier) },
         });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return identifier;
     }
 
@@ -176,6 +183,14 @@ public sealed partial class TenancyClient
 
     [System.Text.RegularExpressions.GeneratedRegex("^[a-z][a-z0-9-]{1,39}$")]
     private static partial System.Text.RegularExpressions.Regex ValidIdentifier();
+
+    /// <summary>Moves the tenant to <paramref name="isolation"/> and returns the move's report.</summary>
+    public async Task<JsonElement> MoveTenantAsync(string identifier, string isolation)
+    {
+        var response = await SendAsync(HttpMethod.Post, $"/api/tenants/{identifier}/move", new { to = isolation });
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await ReadAsync(response);
+    }
 
     private sealed record CachedToken(string? AccessToken, DateTimeOffset RenewAt);
 

@@ -100,7 +100,8 @@ public sealed class MigrationRunnerTests(PostgresFixture fixture)
         services.GetRequiredService<NpgsqlDataSource>(),
         services.GetRequiredService<TenantMigrationCatalog>().With(extra),
         services.GetRequiredService<IDbContextFactory<RegistryDbContext>>(),
-        services.GetRequiredService<RegistryConnection>());
+        services.GetRequiredService<RegistryConnection>(),
+        services.GetRequiredService<Placement.TenantStoreConnections>());
 
     /// <summary>Progress&lt;T&gt; posts to the thread pool; the test wants every report counted by the time the run returns.</summary>
     private sealed class SynchronousProgress(Action<TenantMigrationResult> report) : IProgress<TenantMigrationResult>

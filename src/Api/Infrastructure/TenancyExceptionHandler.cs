@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Tenancy.Context;
 using Tenancy.Provisioning;
+using Tenancy.Moves;
+using Tenancy.Placement;
 using Tenancy.Registry;
 
 namespace Tenancy.Api.Infrastructure;
@@ -28,6 +30,8 @@ internal sealed class TenancyExceptionHandler(IProblemDetailsService problemDeta
             // PostgreSQL text cannot hold NUL; such input is refused whichever field carries it.
             PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire } or { InnerException: PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire } } =>
                 Problem(StatusCodes.Status400BadRequest, "Invalid text", "The request contains a character that cannot be stored (NUL)."),
+            TenantStoreBusyException busy => Problem(StatusCodes.Status503ServiceUnavailable, "The tenant's store is busy", busy.Message),
+            TenantMovingException moving => Problem(StatusCodes.Status503ServiceUnavailable, "The tenant is moving", moving.Message),
             _ => null,
         };
         if (problem is null)
@@ -36,6 +40,11 @@ internal sealed class TenancyExceptionHandler(IProblemDetailsService problemDeta
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 

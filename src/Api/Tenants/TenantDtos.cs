@@ -11,6 +11,7 @@ public sealed record CreateTenantRequest(
     string? ContactEmail,
     Dictionary<string, string>? Metadata,
     string? Status,
+    string? ConnectionReference = null,
     OwnerRequest? Owner = null);
 
 public sealed record AddDomainRequest(string? Host, bool IsPrimary = false);
@@ -28,7 +29,9 @@ public sealed record TenantResponse(
     IReadOnlyList<DomainResponse> Domains,
     string? ContactEmail,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    string? DatabaseName,
+    string? ConnectionReference)
 {
     public static TenantResponse From(Tenant tenant) => new(
         tenant.Id,
@@ -41,5 +44,7 @@ public sealed record TenantResponse(
         [.. tenant.Domains.OrderByDescending(d => d.IsPrimary).ThenBy(d => d.Host).Select(d => new DomainResponse(d.Host, d.IsPrimary))],
         tenant.ContactEmail,
         tenant.CreatedAt,
-        tenant.UpdatedAt);
+        tenant.UpdatedAt,
+        tenant.DatabaseName,
+        tenant.ConnectionReference);
 }

@@ -27,6 +27,7 @@ public static class TenantsApi
         api.MapPost("/{identifier}/domains", AddDomain).WithName("AddTenantDomain");
         api.MapDelete("/{identifier}/domains/{host}", RemoveDomain).WithName("RemoveTenantDomain");
         api.MapPost("/{identifier}/cache/purge", PurgeCache).WithName("PurgeTenantCache").WithSummary("Drop every cache entry of the tenant, on every instance");
+        api.MapPost("/{identifier}/move", TenantPlacementApi.MoveTenant).WithName("MoveTenant").WithSummary("Move the tenant to another tier: copy, verify, switch, drop the old copy");
         return app;
     }
 
@@ -36,7 +37,7 @@ public static class TenantsApi
         var parseErrors = new Dictionary<string, string[]>();
         var isolation = ParseEnum<TenantIsolation>(request.Isolation, "isolation", TenantIsolation.Schema, parseErrors);
         var status = ParseEnum<TenantStatus>(request.Status, "status", TenantStatus.Active, parseErrors);
-        var newTenant = new NewTenant(request.Identifier ?? "", request.Name ?? "", request.Plan, isolation, request.Domains, request.ContactEmail, request.Metadata, status);
+        var newTenant = new NewTenant(request.Identifier ?? "", request.Name ?? "", request.Plan, isolation, request.Domains, request.ContactEmail, request.Metadata, status, request.ConnectionReference);
 
         // Report every field at once: what did not parse and what breaks the rules.
         var errors = validation.Check(newTenant);

@@ -18,6 +18,9 @@ public sealed class PgBouncerResource(string name, PostgresDatabaseResource data
 
     public PostgresDatabaseResource Database { get; } = database;
 
+    /// <summary>Further roles that may log in through the pooler (see <see cref="PgBouncerBuilderExtensions.AddLogin"/>).</summary>
+    internal List<PostgresRoleResource> Logins { get; } = [];
+
     public int Port { get; private set; }
 
     public override int? ProcessId => _process?.Id;
@@ -43,11 +46,14 @@ public sealed class PgBouncerResource(string name, PostgresDatabaseResource data
         Directory.CreateDirectory(_folder!);
         var authFile = Path.Combine(_folder!, "users.txt");
         var iniFile = Path.Combine(_folder!, "pgbouncer.ini");
-        await File.WriteAllTextAsync(authFile, $"\"{server.Username}\" \"{server.Password}\"\n", cancellationToken);
+        var users = new[] { server }.Concat(Logins.Select(l => new NpgsqlConnectionStringBuilder(l.ConnectionString)))
+            .Select(u => $"\"{u.Username}\" \"{u.Password}\"\n");
+        await File.WriteAllTextAsync(authFile, string.Concat(users), cancellationToken);
         File.SetUnixFileMode(authFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await File.WriteAllTextAsync(iniFile, string.Create(CultureInfo.InvariantCulture, $"""
             [databases]
             {server.Database} = host={server.Host} port={server.Port} dbname={server.Database}
+            * = host={server.Host} port={server.Port}
 
             [pgbouncer]
             listen_addr = 127.0.0.1
@@ -126,6 +132,29 @@ public sealed class PgBouncerResource(string name, PostgresDatabaseResource data
 
 public static class PgBouncerBuilderExtensions
 {
+    /// <summary>
+    /// Lets <paramref name="role"/> log in through the pooler, and gives services its connection string through
+    /// it (any database of the server: tenant databases are pooled too).
+    /// </summary>
+    public static IResourceBuilder<PgBouncerLoginResource> AddLogin(this IResourceBuilder<PgBouncerResource> pooler, string name, IResourceBuilder<PostgresRoleResource> role)
+    {
+        pooler.Resource.Logins.Add(role.Resource);
+        pooler.WaitFor(role);
+        return pooler.ApplicationBuilder.AddResource(new PgBouncerLoginResource(name, pooler.Resource, role.Resource)).WaitFor(pooler);
+    }
+
     public static IResourceBuilder<PgBouncerResource> AddPgBouncer(this DistributedApplicationBuilder builder, string name, IResourceBuilder<PostgresDatabaseResource> database) =>
         builder.AddResource(new PgBouncerResource(name, database.Resource)).WaitFor(database);
+}
+
+/// <summary>A role's connection string through a <see cref="PgBouncerResource"/>.</summary>
+public sealed class PgBouncerLoginResource(string name, PgBouncerResource pooler, PostgresRoleResource role) : Resource(name), IResourceWithConnectionString
+{
+    public override string Type => "pgbouncer login";
+
+    public string? ConnectionString => pooler.Port == 0 || role.ConnectionString is not { } direct
+        ? null
+        : new NpgsqlConnectionStringBuilder(direct) { Port = pooler.Port, NoResetOnClose = true }.ConnectionString;
+
+    internal override Task StartAsync(AppHostContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 }

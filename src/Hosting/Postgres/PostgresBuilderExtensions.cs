@@ -12,4 +12,9 @@ public static class PostgresBuilderExtensions
         builder.Resource.Databases.Add(database.Resource);
         return database.WaitFor(builder);
     }
+
+    /// <summary>A login role on the database's server for services that read and write but own nothing (see <see cref="PostgresRoleResource"/>).</summary>
+    public static IResourceBuilder<PostgresRoleResource> AddRole(
+        this IResourceBuilder<PostgresDatabaseResource> builder, string name, string roleName) =>
+        builder.ApplicationBuilder.AddResource(new PostgresRoleResource(name, roleName, builder.Resource)).WaitFor(builder);
 }

@@ -1,39 +1,78 @@
 using Npgsql;
 using Tenancy.Isolation;
+using Tenancy.Placement;
+using Tenancy.Tenants;
 
 namespace Tenancy.Deletion;
 
 /// <summary>
-/// Drops the data of soft-deleted tenants. Each table goes in its own transaction, so a tenant with thousands of
-/// tables never needs thousands of locks at once (max_locks_per_transaction), and an interrupted drop resumes.
+/// Drops the data of soft-deleted tenants, whatever their tier. A schema: each table in its own transaction, so a
+/// tenant with thousands of tables never needs thousands of locks at once (max_locks_per_transaction), and an
+/// interrupted drop resumes. The shared tier: the tenant's rows, in one transaction. A database: DROP DATABASE.
 /// </summary>
-public sealed class TenantDataReaper(NpgsqlDataSource dataSource)
+public sealed class TenantDataReaper(NpgsqlDataSource dataSource, TenantStoreConnections stores, TenantDatabasePools pools)
 {
-    /// <summary>Drops every deleted tenant's schema not dropped yet; returns the identifiers it finished.</summary>
+    /// <summary>Drops every deleted tenant's data not dropped yet; returns the identifiers it finished.</summary>
     public async Task<IReadOnlyList<string>> DropDeletedTenantsAsync(CancellationToken cancellationToken = default)
     {
-        var pending = new List<(Guid Id, string Identifier, string Schema)>();
-        await using (var select = dataSource.CreateCommand(
-            "SELECT id, identifier, schema_name FROM tenancy.tenants WHERE status = 'Deleted' AND data_dropped_at IS NULL AND schema_name IS NOT NULL"))
+        var pending = new List<(Guid Id, string Identifier, TenantIsolation Isolation, string? Schema, string? Database, string? Reference)>();
+        await using (var select = dataSource.CreateCommand("""
+            SELECT id, identifier, isolation, schema_name, database_name, connection_reference
+            FROM tenancy.tenants WHERE status = 'Deleted' AND data_dropped_at IS NULL
+            """))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                pending.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
+                pending.Add((reader.GetGuid(0), reader.GetString(1), Enum.Parse<TenantIsolation>(reader.GetString(2)),
+                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
             }
         }
 
-        foreach (var (id, _, schema) in pending)
+        foreach (var tenant in pending)
         {
-            await DropSchemaAsync(id, schema, cancellationToken);
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            switch (tenant.Isolation)
+            {
+                case TenantIsolation.Shared:
+                    await DeleteSharedRowsAsync(connection, tenant.Id, cancellationToken);
+                    break;
+                case TenantIsolation.Database:
+                    pools.Evict(stores.ApplicationFor(tenant.Database!, tenant.Reference));
+                    await TenantDatabases.DropAsync(stores, tenant.Database!, tenant.Reference, cancellationToken);
+                    break;
+                default:
+                    await DropTablesAsync(connection, tenant.Schema!, cancellationToken);
+                    break;
+            }
+
+            await FinishAsync(connection, tenant.Id, tenant.Isolation == TenantIsolation.Schema ? tenant.Schema : null, cancellationToken);
         }
 
         return [.. pending.Select(p => p.Identifier)];
     }
 
-    private async Task DropSchemaAsync(Guid tenantId, string schema, CancellationToken cancellationToken)
+    /// <summary>Deletes one tenant's rows from every table of the shared schema, children first, in one transaction.</summary>
+    public static async Task DeleteSharedRowsAsync(NpgsqlConnection connection, Guid tenantId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var tables = await TenantTables.InDependencyOrderAsync(connection, TenantStore.SharedSchema, transaction, cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        // The policy applies to a table owner that is not a superuser too (FORCE): name the tenant first.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(TenantRowSecurity.SetTenantSql(tenantId)));
+        foreach (var table in tables.Reverse())
+        {
+            var delete = new NpgsqlBatchCommand($"DELETE FROM {SqlIdentifier.Quote(TenantStore.SharedSchema)}.{SqlIdentifier.Quote(table)} WHERE tenant_id = $1");
+            delete.Parameters.Add(new NpgsqlParameter { Value = tenantId });
+            batch.BatchCommands.Add(delete);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task DropTablesAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
+    {
         var tables = new List<string>();
         await using (var list = new NpgsqlCommand("SELECT tablename FROM pg_tables WHERE schemaname = $1", connection))
         {
@@ -51,16 +90,18 @@ public sealed class TenantDataReaper(NpgsqlDataSource dataSource)
             await using var drop = new NpgsqlCommand($"DROP TABLE IF EXISTS {SqlIdentifier.Quote(schema)}.{SqlIdentifier.Quote(table)} CASCADE", connection);
             await drop.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
 
-        await using var finish = new NpgsqlBatch(connection)
+    private static async Task FinishAsync(NpgsqlConnection connection, Guid tenantId, string? schema, CancellationToken cancellationToken)
+    {
+        await using var finish = new NpgsqlBatch(connection);
+        if (schema is not null)
         {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand($"DROP SCHEMA IF EXISTS {SqlIdentifier.Quote(schema)} CASCADE"),
-                new NpgsqlBatchCommand("UPDATE tenancy.tenants SET data_dropped_at = now() WHERE id = $1") { Parameters = { new NpgsqlParameter { Value = tenantId } } },
-                new NpgsqlBatchCommand("DELETE FROM tenancy.tenant_migrations WHERE tenant_id = $1") { Parameters = { new NpgsqlParameter { Value = tenantId } } },
-            },
-        };
+            finish.BatchCommands.Add(new NpgsqlBatchCommand($"DROP SCHEMA IF EXISTS {SqlIdentifier.Quote(schema)} CASCADE"));
+        }
+
+        finish.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE tenancy.tenants SET data_dropped_at = now() WHERE id = $1") { Parameters = { new NpgsqlParameter { Value = tenantId } } });
+        finish.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM tenancy.tenant_migrations WHERE tenant_id = $1") { Parameters = { new NpgsqlParameter { Value = tenantId } } });
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         finish.Transaction = transaction;
         await finish.ExecuteNonQueryAsync(cancellationToken);

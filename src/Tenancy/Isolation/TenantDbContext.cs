@@ -11,9 +11,20 @@ namespace Tenancy.Isolation;
 /// context by AddTenancy; without it commands name a schema that does not exist and fail), its queries see only rows
 /// with that tenant's id, and saving a row of another tenant throws.
 /// </summary>
-public abstract class TenantDbContext(DbContextOptions options, ITenantContextAccessor tenantContext) : DbContext(options)
+public abstract class TenantDbContext : DbContext
 {
-    public TenantInfo? Tenant { get; } = tenantContext.Current;
+    protected TenantDbContext(DbContextOptions options, ITenantContextAccessor tenantContext)
+        : base(options)
+    {
+        Tenant = tenantContext.Current;
+        if (Tenant?.Isolation == TenantIsolation.Shared)
+        {
+            // Every SaveChanges in a transaction, which row-level security is told the tenant of as it begins.
+            Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
+        }
+    }
+
+    public TenantInfo? Tenant { get; }
 
     /// <summary>The query filters' parameter; EF reads it from this instance on every query.</summary>
     protected Guid CurrentTenantId => Tenant?.Id ?? Guid.Empty;

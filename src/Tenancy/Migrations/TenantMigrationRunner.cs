@@ -3,7 +3,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
+using Tenancy.Isolation;
+using Tenancy.Placement;
 using Tenancy.Registry;
+using Tenancy.Tenants;
 
 namespace Tenancy.Migrations;
 
@@ -16,7 +19,8 @@ public sealed class TenantMigrationRunner(
     NpgsqlDataSource dataSource,
     TenantMigrationCatalog catalog,
     IDbContextFactory<RegistryDbContext> registry,
-    RegistryConnection registryConnection)
+    RegistryConnection registryConnection,
+    TenantStoreConnections stores)
 {
     public TenantMigrationCatalog Catalog => catalog;
 
@@ -32,13 +36,88 @@ public sealed class TenantMigrationRunner(
             await db.Database.MigrateAsync(cancellationToken);
         }
 
-        return pending;
+        return [.. pending, .. await MigrateSharedStoreAsync(cancellationToken)];
     }
 
+    /// <summary>
+    /// Brings the shared tier's schema to the latest tenant migration, in one transaction, and (re)applies its
+    /// row-level security and the application role's grants whenever a table may have been added.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> MigrateSharedStoreAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(registryConnection.DirectConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        var needsGrant = false;
+        await using (var read = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("LOCK TABLE tenancy.shared_migrations IN EXCLUSIVE MODE"),
+                new NpgsqlBatchCommand("SELECT migration_id FROM tenancy.shared_migrations"),
+                new NpgsqlBatchCommand("""
+                    SELECT $1::text IS NOT NULL AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)
+                       AND NOT coalesce(has_schema_privilege($1, (SELECT oid FROM pg_namespace WHERE nspname = $2), 'USAGE'), false)
+                    """)
+                {
+                    Parameters = { new NpgsqlParameter { Value = (object?)stores.ApplicationRole ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text }, new NpgsqlParameter { Value = TenantStore.SharedSchema } },
+                },
+            },
+        })
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                applied.Add(reader.GetString(0));
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            needsGrant = reader.GetBoolean(0);
+        }
+
+        var pending = catalog.Migrations.Where(m => !applied.Contains(m.Id)).ToList();
+        if (pending.Count == 0 && !needsGrant)
+        {
+            return [];
+        }
+
+        var sql = string.Concat(pending.Select(m => TenantSchema.Bind(m.Sql, TenantStore.SharedSchema)))
+            + TenantRowSecurity.SecureSharedSchemaSql(stores.ApplicationRole)
+            + (needsGrant ? TenantRowSecurity.GrantExistingSchemasSql(stores.ApplicationRole!) : "");
+        await using (var apply = new NpgsqlCommand(sql, connection, transaction))
+        {
+            await apply.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var record = new NpgsqlCommand("INSERT INTO tenancy.shared_migrations (migration_id, applied_at) SELECT unnest($1::text[]), now()", connection, transaction))
+        {
+            record.Parameters.Add(new NpgsqlParameter { Value = pending.Select(m => m.Id).ToArray() });
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return [.. pending.Select(m => $"{TenantStore.SharedSchema}: {m.Id}")];
+    }
+
+    /// <summary>The registry's pending migrations, then the shared schema's (as "shared: {id}").</summary>
     public async Task<IReadOnlyList<string>> GetPendingSharedAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await registry.CreateDbContextAsync(cancellationToken);
-        return await GetPendingSharedAsync(db, cancellationToken);
+        var registryPending = await GetPendingSharedAsync(db, cancellationToken);
+        // Before the registry has its shared_migrations table, every tenant migration is pending in the shared schema.
+        string[] applied = [];
+        await using (var exists = dataSource.CreateCommand("SELECT to_regclass('tenancy.shared_migrations') IS NOT NULL"))
+        {
+            if (await exists.ExecuteScalarAsync(cancellationToken) is true)
+            {
+                await using var command = dataSource.CreateCommand("SELECT coalesce(array_agg(migration_id), '{}') FROM tenancy.shared_migrations");
+                applied = (string[])(await command.ExecuteScalarAsync(cancellationToken))!;
+            }
+        }
+
+        return [.. registryPending, .. catalog.Migrations.Where(m => !applied.Contains(m.Id)).Select(m => $"{TenantStore.SharedSchema}: {m.Id}")];
     }
 
     private static async Task<IReadOnlyList<string>> GetPendingSharedAsync(RegistryDbContext db, CancellationToken cancellationToken)
@@ -55,10 +134,11 @@ public sealed class TenantMigrationRunner(
     public async Task<IReadOnlyList<TenantMigrationState>> CheckAsync(IReadOnlyCollection<string>? identifiers = null, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT t.id, t.identifier, t.schema_name, coalesce(array_agg(m.migration_id) FILTER (WHERE m.migration_id IS NOT NULL), '{}')
+            SELECT t.id, t.identifier, t.schema_name, coalesce(array_agg(m.migration_id) FILTER (WHERE m.migration_id IS NOT NULL), '{}'),
+                   t.isolation, t.database_name, t.connection_reference
             FROM tenancy.tenants t
             LEFT JOIN tenancy.tenant_migrations m ON m.tenant_id = t.id
-            WHERE t.status <> 'Deleted' AND t.isolation = 'Schema' AND ($1::text[] IS NULL OR t.identifier = ANY($1))
+            WHERE t.status <> 'Deleted' AND t.isolation IN ('Schema', 'Database') AND ($1::text[] IS NULL OR t.identifier = ANY($1))
             GROUP BY t.id
             ORDER BY t.identifier
             """);
@@ -72,7 +152,10 @@ public sealed class TenantMigrationRunner(
                 reader.GetGuid(0),
                 reader.GetString(1),
                 reader.GetString(2),
-                [.. catalog.Migrations.Where(m => !applied.Contains(m.Id)).Select(m => m.Id)]));
+                [.. catalog.Migrations.Where(m => !applied.Contains(m.Id)).Select(m => m.Id)],
+                Enum.Parse<TenantIsolation>(reader.GetString(4)),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6)));
         }
 
         if (identifiers is not null && identifiers.Except(states.Select(s => s.Identifier), StringComparer.Ordinal).FirstOrDefault() is { } missing)
@@ -140,7 +223,19 @@ public sealed class TenantMigrationRunner(
             }
 
             var pending = catalog.Migrations.Where(m => !applied.Contains(m.Id)).ToList();
-            await TenantSchemaMigrator.ApplyAsync(connection, transaction, state.TenantId, state.SchemaName, pending, cancellationToken);
+            if (state.Isolation == TenantIsolation.Database)
+            {
+                // The tenant's own database first (it remembers what it has), then the registry's record.
+                await using var tenantDatabase = new NpgsqlConnection(stores.OwnerFor(state.DatabaseName!, state.ConnectionReference));
+                await tenantDatabase.OpenAsync(cancellationToken);
+                await TenantDatabaseMigrator.ApplyAsync(tenantDatabase, state.SchemaName, pending, stores.ApplicationRole, cancellationToken);
+                await TenantSchemaMigrator.RecordAsync(connection, transaction, state.TenantId, pending, cancellationToken);
+            }
+            else
+            {
+                await TenantSchemaMigrator.ApplyAsync(connection, transaction, state.TenantId, state.SchemaName, pending, stores.ApplicationRole, cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
             return new TenantMigrationResult(state.Identifier, TenantMigrationOutcome.Migrated, [.. pending.Select(p => p.Id)], null, Stopwatch.GetElapsedTime(started));
         }
@@ -148,10 +243,22 @@ public sealed class TenantMigrationRunner(
         {
             return new TenantMigrationResult(state.Identifier, TenantMigrationOutcome.Failed, [], $"{ex.SqlState}: {ex.MessageText}", Stopwatch.GetElapsedTime(started));
         }
+        catch (NpgsqlException ex) when (state.Isolation == TenantIsolation.Database && !cancellationToken.IsCancellationRequested)
+        {
+            // A tenant database on an unreachable server fails that tenant, not the run.
+            return new TenantMigrationResult(state.Identifier, TenantMigrationOutcome.Failed, [], ex.Message, Stopwatch.GetElapsedTime(started));
+        }
     }
 }
 
-public sealed record TenantMigrationState(Guid TenantId, string Identifier, string SchemaName, IReadOnlyList<string> Pending);
+public sealed record TenantMigrationState(
+    Guid TenantId,
+    string Identifier,
+    string SchemaName,
+    IReadOnlyList<string> Pending,
+    TenantIsolation Isolation = TenantIsolation.Schema,
+    string? DatabaseName = null,
+    string? ConnectionReference = null);
 
 public enum TenantMigrationOutcome
 {

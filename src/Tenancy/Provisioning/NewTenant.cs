@@ -11,7 +11,8 @@ public sealed record NewTenant(
     IReadOnlyList<string>? Domains = null,
     string? ContactEmail = null,
     IReadOnlyDictionary<string, string>? Metadata = null,
-    TenantStatus Status = TenantStatus.Active);
+    TenantStatus Status = TenantStatus.Active,
+    string? ConnectionReference = null);
 
 /// <summary>Input that cannot become a tenant, with what is wrong per field (camelCase, as the API names them).</summary>
 public sealed class TenantValidationException(IReadOnlyDictionary<string, string[]> errors)

@@ -2,15 +2,19 @@ using System.Text.Json;
 using Npgsql;
 using Tenancy.Isolation;
 using Tenancy.Migrations;
+using Tenancy.Placement;
 using Tenancy.Resolution;
 using Tenancy.Tenants;
 
 namespace Tenancy.Provisioning;
 
 /// <summary>
-/// Creates a tenant (registry row, domains, schema and every tenant table at the latest migration) in one
-/// PostgreSQL transaction: it completes or leaves nothing behind, whatever fails or is killed half-way, and a
-/// retry starts clean. The schema is built from pre-generated SQL in one round trip, so it takes milliseconds.
+/// Creates a tenant (registry row, domains, and its store at the latest migration) so that it completes or leaves
+/// nothing behind, whatever fails or is killed half-way, and a retry starts clean. Schema tier: registry rows, schema
+/// and tables in ONE transaction, from pre-generated SQL in one round trip. Shared tier: registry rows only (the
+/// shared schema exists). Database tier: CREATE DATABASE cannot run in a transaction, so the database is built
+/// first and the registry rows committed last; a failure drops the database, and a database left by a killed run
+/// (no registry row names it) is dropped by the retry.
 /// </summary>
 public sealed class TenantProvisioner(
     NpgsqlDataSource dataSource,
@@ -18,6 +22,7 @@ public sealed class TenantProvisioner(
     TenantValidation validation,
     TenancyOptions options,
     TenantLookup lookup,
+    TenantStoreConnections stores,
     TimeProvider clock)
 {
     public async Task<Tenant> ProvisionAsync(NewTenant request, CancellationToken cancellationToken = default)
@@ -36,8 +41,10 @@ public sealed class TenantProvisioner(
             Plan = plan,
             MaxUsers = limits.MaxUsers,
             MaxLocations = limits.MaxLocations,
-            Isolation = TenantIsolation.Schema,
-            SchemaName = TenantIdentifier.ToSchemaName(request.Identifier),
+            Isolation = request.Isolation,
+            SchemaName = request.Isolation == TenantIsolation.Shared ? null : TenantIdentifier.ToSchemaName(request.Identifier),
+            DatabaseName = request.Isolation == TenantIsolation.Database ? TenantStore.ToDatabaseName(request.Identifier) : null,
+            ConnectionReference = request.ConnectionReference,
             ContactEmail = request.ContactEmail,
             Metadata = JsonSerializer.Serialize(request.Metadata ?? new Dictionary<string, string>()),
             CreatedAt = now,
@@ -45,20 +52,43 @@ public sealed class TenantProvisioner(
             Domains = [.. (request.Domains ?? []).Select((host, i) => new TenantDomain { Host = HostName.Normalize(host)!, IsPrimary = i == 0 })],
         };
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var databaseCreated = false;
         try
         {
-            await InsertRegistryRowsAsync(connection, transaction, tenant, cancellationToken);
-            await using (var createSchema = new NpgsqlCommand($"CREATE SCHEMA {SqlIdentifier.Quote(tenant.SchemaName)}", connection, transaction))
+            try
             {
-                await createSchema.ExecuteNonQueryAsync(cancellationToken);
-            }
+                if (tenant.Isolation == TenantIsolation.Database)
+                {
+                    await TenantDatabases.CreateAsync(stores, tenant.DatabaseName!, tenant.ConnectionReference, tenant.SchemaName!, catalog.Migrations, dataSource, cancellationToken);
+                    databaseCreated = true;
+                }
 
-            await TenantSchemaMigrator.ApplyAsync(connection, transaction, tenant.Id, tenant.SchemaName, catalog.Migrations, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            // A "no such tenant" answer cached here before the commit must not outlive it.
-            lookup.Invalidate();
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await InsertRegistryRowsAsync(connection, transaction, tenant, cancellationToken);
+                if (tenant.Isolation == TenantIsolation.Schema)
+                {
+                    await using (var createSchema = new NpgsqlCommand($"CREATE SCHEMA {SqlIdentifier.Quote(tenant.SchemaName!)}", connection, transaction))
+                    {
+                        await createSchema.ExecuteNonQueryAsync(cancellationToken);
+                    }
+
+                    await TenantSchemaMigrator.ApplyAsync(connection, transaction, tenant.Id, tenant.SchemaName!, catalog.Migrations, stores.ApplicationRole, cancellationToken);
+                }
+                else if (tenant.Isolation == TenantIsolation.Database)
+                {
+                    await TenantSchemaMigrator.RecordAsync(connection, transaction, tenant.Id, catalog.Migrations, cancellationToken);
+                }
+
+                await transaction.CommitAsync(cancellationToken);
+                // A "no such tenant" answer cached here before the commit must not outlive it.
+                lookup.Invalidate();
+            }
+            catch (Exception) when (databaseCreated)
+            {
+                await TenantDatabases.DropAsync(stores, tenant.DatabaseName!, tenant.ConnectionReference, CancellationToken.None);
+                throw;
+            }
         }
         catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateSchema)
         {
@@ -82,13 +112,14 @@ public sealed class TenantProvisioner(
         await using var batch = new NpgsqlBatch(connection, transaction);
         var insertTenant = new NpgsqlBatchCommand("""
             INSERT INTO tenancy.tenants (id, identifier, name, status, plan, max_users, max_locations, isolation, schema_name,
-                                         contact_email, metadata, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $12)
+                                         contact_email, metadata, created_at, updated_at, database_name, connection_reference)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $12, $13, $14)
             """);
         foreach (var value in new object?[]
                  {
                      tenant.Id, tenant.Identifier, tenant.Name, tenant.Status.ToString(), tenant.Plan, tenant.MaxUsers, tenant.MaxLocations,
                      tenant.Isolation.ToString(), tenant.SchemaName, tenant.ContactEmail, tenant.Metadata, tenant.CreatedAt,
+                     tenant.DatabaseName, tenant.ConnectionReference,
                  })
         {
             insertTenant.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });

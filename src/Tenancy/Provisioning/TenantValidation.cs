@@ -4,7 +4,7 @@ using Tenancy.Tenants;
 namespace Tenancy.Provisioning;
 
 /// <summary>Every rule a new tenant or a new domain must meet, in one place, before anything reaches SQL.</summary>
-public sealed class TenantValidation(TenancyOptions options)
+public sealed class TenantValidation(TenancyOptions options, Placement.TenantStoreConnections stores)
 {
     public const int MaxNameLength = 200;
 
@@ -36,9 +36,14 @@ public sealed class TenantValidation(TenancyOptions options)
             errors["plan"] = [$"Unknown plan '{tenant.Plan}'; the plans are {string.Join(", ", options.Plans.Keys)}."];
         }
 
-        if (tenant.Isolation != TenantIsolation.Schema)
+        if (!Enum.IsDefined(tenant.Isolation))
         {
-            errors["isolation"] = [$"Isolation '{tenant.Isolation.ToString().ToLowerInvariant()}' is not available yet; use 'schema'."];
+            errors["isolation"] = ["The isolation is 'shared', 'schema' or 'database'."];
+        }
+
+        if (ValidateConnectionReference(tenant.Isolation, tenant.ConnectionReference) is { } referenceError)
+        {
+            errors["connectionReference"] = [referenceError];
         }
 
         if (tenant.Status is not (TenantStatus.Active or TenantStatus.Trial))
@@ -63,6 +68,15 @@ public sealed class TenantValidation(TenancyOptions options)
 
         return errors;
     }
+
+    /// <summary>Returns why <paramref name="reference"/> cannot place a tenant of <paramref name="isolation"/>, or null.</summary>
+    public string? ValidateConnectionReference(TenantIsolation isolation, string? reference) => reference switch
+    {
+        null => null,
+        _ when isolation != TenantIsolation.Database => "A connection reference places a database-tier tenant only.",
+        _ when !stores.IsKnownReference(reference) => $"No connection '{reference}' is configured ({Placement.TenantStoreConnections.ReferenceSection}:{reference}).",
+        _ => null,
+    };
 
     /// <summary>Returns why <paramref name="host"/> cannot be a tenant's custom domain, or null.</summary>
     public string? ValidateHost(string host)

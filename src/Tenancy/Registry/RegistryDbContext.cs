@@ -17,6 +17,8 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
 
     public DbSet<AppliedTenantMigration> TenantMigrations => Set<AppliedTenantMigration>();
 
+    public DbSet<AppliedSharedMigration> SharedMigrations => Set<AppliedSharedMigration>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasDefaultSchema(Schema);
@@ -27,6 +29,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             tenant.HasKey(t => t.Id);
             tenant.HasIndex(t => t.Identifier).IsUnique();
             tenant.HasIndex(t => t.SchemaName).IsUnique();
+            tenant.HasIndex(t => new { t.ConnectionReference, t.DatabaseName }).IsUnique().AreNullsDistinct(false).HasFilter("database_name IS NOT NULL");
             tenant.HasIndex(t => t.Status);
             tenant.Property(t => t.Identifier).HasMaxLength(TenantIdentifier.MaxLength);
             tenant.Property(t => t.Name).HasMaxLength(200);
@@ -56,6 +59,13 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             migration.HasKey(m => new { m.TenantId, m.MigrationId });
             migration.Property(m => m.MigrationId).HasMaxLength(150);
             migration.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<AppliedSharedMigration>(migration =>
+        {
+            migration.ToTable("shared_migrations");
+            migration.HasKey(m => m.MigrationId);
+            migration.Property(m => m.MigrationId).HasMaxLength(150);
         });
     }
 }

@@ -15,7 +15,8 @@ public sealed class TenantLookup(NpgsqlDataSource dataSource)
     private const int MaxEntries = 50_000;
 
     private const string SelectTenant = """
-        SELECT t.id, t.identifier, t.name, t.status, t.isolation, t.schema_name, t.plan, t.max_users, t.max_locations
+        SELECT t.id, t.identifier, t.name, t.status, t.isolation, t.schema_name, t.plan, t.max_users, t.max_locations,
+               t.database_name, t.connection_reference, t.writes_frozen_until
         FROM tenancy.tenants t
         """;
 
@@ -88,6 +89,9 @@ public sealed class TenantLookup(NpgsqlDataSource dataSource)
             reader.GetString(6),
             new PlanLimits(
                 reader.IsDBNull(7) ? null : reader.GetInt32(7),
-                reader.IsDBNull(8) ? null : reader.GetInt32(8)));
+                reader.IsDBNull(8) ? null : reader.GetInt32(8)),
+            reader.IsDBNull(9) ? null : reader.GetString(9),
+            reader.IsDBNull(10) ? null : reader.GetString(10),
+            reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11));
     }
 }

@@ -28,6 +28,9 @@ public sealed class Tenant
     /// <summary>Placement: the name of the configured connection for a tenant on another server; never the connection string itself.</summary>
     public string? ConnectionReference { get; set; }
 
+    /// <summary>While a move switches the tenant's placement, writes are refused until this time (a killed move's freeze lapses by itself).</summary>
+    public DateTimeOffset? WritesFrozenUntil { get; set; }
+
     public string? ContactEmail { get; set; }
 
     /// <summary>Free-form JSON object, stored as jsonb.</summary>
@@ -62,6 +65,14 @@ public sealed class AppliedTenantMigration
 {
     public Guid TenantId { get; set; }
 
+    public required string MigrationId { get; set; }
+
+    public DateTimeOffset AppliedAt { get; set; }
+}
+
+/// <summary>A tenant-data migration applied to the shared schema, which holds the shared tier's tenants.</summary>
+public sealed class AppliedSharedMigration
+{
     public required string MigrationId { get; set; }
 
     public DateTimeOffset AppliedAt { get; set; }

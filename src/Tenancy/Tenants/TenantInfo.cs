@@ -9,8 +9,12 @@ public sealed record TenantInfo(
     TenantIsolation Isolation,
     string? SchemaName,
     string Plan,
-    PlanLimits Limits)
+    PlanLimits Limits,
+    string? DatabaseName = null,
+    string? ConnectionReference = null,
+    DateTimeOffset? WritesFrozenUntil = null)
 {
     public static TenantInfo From(Tenant tenant) => new(
-        tenant.Id, tenant.Identifier, tenant.Name, tenant.Status, tenant.Isolation, tenant.SchemaName, tenant.Plan, tenant.Limits);
+        tenant.Id, tenant.Identifier, tenant.Name, tenant.Status, tenant.Isolation, tenant.SchemaName, tenant.Plan, tenant.Limits,
+        tenant.DatabaseName, tenant.ConnectionReference, tenant.WritesFrozenUntil);
 }

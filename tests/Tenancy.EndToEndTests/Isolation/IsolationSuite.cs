@@ -5,7 +5,8 @@ using System.Text.Json;
 namespace Tenancy.EndToEndTests.Isolation;
 
 /// <summary>
-/// Tries to cross from one tenant to another through the real Api: ids, hosts, headers, lists, orders.
+/// Tries to cross from one tenant to another through the real Api: ids, hosts, headers, lists, orders, with
+/// tenants on all three tiers (shared tables under row-level security, a schema, a database) at once.
 /// Runs against a direct connection and again behind PgBouncer in transaction pooling mode.
 /// </summary>
 public abstract class IsolationSuite(AppHostFixture fixture)
@@ -15,7 +16,7 @@ public abstract class IsolationSuite(AppHostFixture fixture)
     [Fact]
     public async Task Another_tenants_ids_are_not_found_for_any_verb()
     {
-        var (a, b) = (await _client.CreateTenantAsync(), await _client.CreateTenantAsync());
+        var (a, b) = (await _client.CreateTenantOnTierAsync("shared"), await _client.CreateTenantOnTierAsync("shared"));
         var productOfA = await _client.CreateProductAsync(a, "SAME", "a's anvil");
         await _client.CreateProductAsync(b, "SAME", "b's anvil");
 
@@ -31,19 +32,62 @@ public abstract class IsolationSuite(AppHostFixture fixture)
     [Fact]
     public async Task Lists_hold_only_the_callers_rows()
     {
-        var (a, b) = (await _client.CreateTenantAsync(), await _client.CreateTenantAsync());
+        var (a, b, c) = (await _client.CreateTenantOnTierAsync("shared"), await _client.CreateTenantOnTierAsync("schema"), await _client.CreateTenantOnTierAsync("database"));
         await _client.CreateProductAsync(a, "A-1", "only a");
         await _client.CreateProductAsync(b, "B-1", "only b");
         await _client.CreateProductAsync(b, "B-2", "only b");
+        await _client.CreateProductAsync(c, "C-1", "only c");
 
         Assert.Equal(["A-1"], await SkusAsync(a));
         Assert.Equal(["B-1", "B-2"], await SkusAsync(b));
+        Assert.Equal(["C-1"], await SkusAsync(c));
+    }
+
+    [Fact]
+    public async Task Another_tiers_ids_are_not_found_either()
+    {
+        var tenants = new[] { await _client.CreateTenantOnTierAsync("shared"), await _client.CreateTenantOnTierAsync("schema"), await _client.CreateTenantOnTierAsync("database") };
+        var products = new List<Guid>();
+        foreach (var tenant in tenants)
+        {
+            products.Add(await _client.CreateProductAsync(tenant, "SAME", $"{tenant}'s"));
+        }
+
+        for (var reader = 0; reader < tenants.Length; reader++)
+        {
+            for (var owner = 0; owner < tenants.Length; owner++)
+            {
+                var response = await _client.AsTenant(tenants[reader], HttpMethod.Get, $"/api/products/{products[owner]}");
+                Assert.Equal(reader == owner ? HttpStatusCode.OK : HttpStatusCode.NotFound, response.StatusCode);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Raw_sql_on_the_applications_connection_reads_no_shared_row_of_any_tenant()
+    {
+        var (a, b) = (await _client.CreateTenantOnTierAsync("shared"), await _client.CreateTenantOnTierAsync("shared"));
+        await _client.CreateProductAsync(a, "A-1", "a's");
+        await _client.CreateProductAsync(b, "B-1", "b's");
+
+        // The connection string the Api was really given for tenant data, read from its environment.
+        var apiPid = fixture.App.GetResource("api").ProcessId;
+        var environment = (await File.ReadAllTextAsync($"/proc/{apiPid}/environ")).Split('\0');
+        var application = environment.Single(e => e.StartsWith("ConnectionStrings__tenancydb-app=", StringComparison.Ordinal)).Split('=', 2)[1];
+        await using var connection = new Npgsql.NpgsqlConnection(application);
+        await connection.OpenAsync();
+        await using var everything = new Npgsql.NpgsqlCommand("SELECT count(*) FROM shared.products", connection);
+        await using var owner = new Npgsql.NpgsqlCommand("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user", connection);
+
+        Assert.Equal(0L, await everything.ExecuteScalarAsync());
+        Assert.Equal(false, await owner.ExecuteScalarAsync());
+        Assert.Equal(["A-1"], await SkusAsync(a));
     }
 
     [Fact]
     public async Task An_order_cannot_use_another_tenants_customer_location_or_product()
     {
-        var (a, b) = (await _client.CreateTenantAsync(), await _client.CreateTenantAsync());
+        var (a, b) = (await _client.CreateTenantOnTierAsync("database"), await _client.CreateTenantOnTierAsync("shared"));
         var productOfA = await _client.CreateProductAsync(a, "P", "a's");
         var customerOfA = await IdOf(await _client.AsTenant(a, HttpMethod.Post, "/api/customers", new { name = "Customer of a" }));
         var locationOfA = await IdOf(await _client.AsTenant(a, HttpMethod.Post, "/api/locations", new { name = "Shop", code = "S1" }));
@@ -115,9 +159,10 @@ public abstract class IsolationSuite(AppHostFixture fixture)
     public async Task Fifty_tenants_under_ten_thousand_concurrent_requests_never_see_another_tenants_row()
     {
         var tenants = new List<string>();
+        string[] tiers = ["shared", "schema", "database"];
         for (var i = 0; i < 50; i++)
         {
-            var tenant = await _client.CreateTenantAsync();
+            var tenant = await _client.CreateTenantOnTierAsync(tiers[i % tiers.Length]);
             for (var p = 0; p < 3; p++)
             {
                 await _client.CreateProductAsync(tenant, $"{tenant}-{p}", $"product {p} of {tenant}");

@@ -23,6 +23,23 @@ namespace Tenancy.Registry.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Tenancy.Tenants.AppliedSharedMigration", b =>
+                {
+                    b.Property<string>("MigrationId")
+                        .HasMaxLength(150)
+                        .HasColumnType("character varying(150)")
+                        .HasColumnName("migration_id");
+
+                    b.Property<DateTimeOffset>("AppliedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("applied_at");
+
+                    b.HasKey("MigrationId")
+                        .HasName("pk_shared_migrations");
+
+                    b.ToTable("shared_migrations", "tenancy");
+                });
+
             modelBuilder.Entity("Tenancy.Tenants.AppliedTenantMigration", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -130,6 +147,10 @@ namespace Tenancy.Registry.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<DateTimeOffset?>("WritesFrozenUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("writes_frozen_until");
+
                     b.HasKey("Id")
                         .HasName("pk_tenants");
 
@@ -143,6 +164,13 @@ namespace Tenancy.Registry.Migrations
 
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_tenants_status");
+
+                    b.HasIndex("ConnectionReference", "DatabaseName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tenants_connection_reference_database_name")
+                        .HasFilter("database_name IS NOT NULL");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("ConnectionReference", "DatabaseName"), false);
 
                     b.ToTable("tenants", "tenancy");
                 });

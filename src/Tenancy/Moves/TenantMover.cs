@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using Npgsql;
+using Tenancy.Context;
+using Tenancy.Deletion;
+using Tenancy.Isolation;
+using Tenancy.Migrations;
+using Tenancy.Placement;
+using Tenancy.Provisioning;
+using Tenancy.Registry;
+using Tenancy.Resolution;
+using Tenancy.Tenants;
+
+namespace Tenancy.Moves;
+
+/// <summary>
+/// Moves a tenant to another tier (or another server): freeze writes, build the new store, copy the tenant's rows
+/// while holding SHARE locks on the old tables (reads go on, in-flight writes finish first), verify row counts and
+/// checksums per table, switch the registry placement in one statement (which also lifts the freeze), and only then
+/// remove the old copy. Until the switch commits the tenant serves from its old store, which the move never writes:
+/// a failure rolls back and drops the new store; a killed move leaves the old store as it was, the freeze lapses by
+/// itself (<see cref="TenantMoveOptions.FreezeSeconds"/>), and a new attempt first drops the half-built store.
+/// </summary>
+public sealed class TenantMover(
+    NpgsqlDataSource registry,
+    TenantStoreConnections stores,
+    TenantStoreBuilder storeBuilder,
+    TenantMigrationCatalog catalog,
+    TenantValidation validation,
+    TenantLookup lookup,
+    TenantMoveOptions options,
+    TimeProvider clock)
+{
+    public async Task<TenantMoveResult> MoveAsync(
+        string identifier,
+        TenantIsolation target,
+        string? connectionReference = null,
+        IProgress<TenantMoveStage>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (validation.ValidateConnectionReference(target, connectionReference) is { } referenceError)
+        {
+            throw new TenantValidationException(new Dictionary<string, string[]> { ["connectionReference"] = [referenceError] });
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var tenant = await LoadAsync(identifier, cancellationToken);
+        if (tenant.Isolation == target && tenant.ConnectionReference == connectionReference)
+        {
+            throw new TenantStateException($"Tenant '{identifier}' is already on the {target.ToString().ToLowerInvariant()} tier there.");
+        }
+
+        await EnsureUpToDateAsync(tenant, cancellationToken);
+        var from = TenantStoreLocation.Of(tenant, stores);
+        var to = TenantStoreLocation.For(identifier, target, connectionReference, stores);
+        if (from.Isolation == TenantIsolation.Database && to.Isolation == TenantIsolation.Database && SameDatabase(from, to))
+        {
+            // Preparing the target would drop the source.
+            throw new TenantStateException($"The connection '{connectionReference}' reaches the database tenant '{identifier}' is already in.");
+        }
+
+        progress?.Report(TenantMoveStage.Freezing);
+        var frozenUntil = await FreezeAsync(tenant.Id, cancellationToken)
+            ?? throw new TenantMovingException($"Tenant '{identifier}' is already being moved.");
+        var frozenAt = Stopwatch.GetTimestamp();
+        IReadOnlyDictionary<string, TableChecksum> copied;
+        try
+        {
+            await Task.Delay(options.GraceMilliseconds, cancellationToken);
+            progress?.Report(TenantMoveStage.Preparing);
+            await storeBuilder.PrepareAsync(to, tenant.Id, cancellationToken);
+
+            await using var source = await OpenAsync(from, tenant.Id, cancellationToken);
+            var tables = await TenantTables.InDependencyOrderAsync(source.Connection, from.Schema, source.Transaction, cancellationToken);
+            foreach (var table in tables)
+            {
+                await using var share = new NpgsqlCommand($"LOCK TABLE {SqlIdentifier.Quote(from.Schema)}.{SqlIdentifier.Quote(table)} IN SHARE MODE", source.Connection, source.Transaction);
+                await share.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using (var destination = await OpenAsync(to, tenant.Id, cancellationToken))
+            {
+                progress?.Report(TenantMoveStage.Copying);
+                await TenantRowCopier.CopyAsync(source.Connection, from.Schema, destination.Connection, to.Schema, tables, tenant.Id, cancellationToken);
+
+                progress?.Report(TenantMoveStage.Verifying);
+                copied = await TenantRowCopier.ChecksumAsync(source.Connection, from.Schema, tables, tenant.Id, cancellationToken);
+                var landed = await TenantRowCopier.ChecksumAsync(destination.Connection, to.Schema, tables, tenant.Id, cancellationToken);
+                if (tables.FirstOrDefault(t => copied[t] != landed[t]) is { } differs)
+                {
+                    throw new TenantCopyVerificationException(
+                        $"The copy of '{differs}' differs: {copied[differs].Rows} rows ({copied[differs].Md5}) became {landed[differs].Rows} ({landed[differs].Md5}).");
+                }
+
+                await destination.Transaction.CommitAsync(cancellationToken);
+            }
+
+            progress?.Report(TenantMoveStage.Switching);
+            await SwitchAsync(tenant, to, frozenUntil, cancellationToken);
+            await source.Transaction.CommitAsync(CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            await UnfreezeAsync(tenant.Id, frozenUntil);
+            await storeBuilder.RemoveAsync(to, tenant.Id, CancellationToken.None);
+            throw;
+        }
+
+        var refusedFor = Stopwatch.GetElapsedTime(frozenAt);
+        lookup.Invalidate();
+        progress?.Report(TenantMoveStage.RemovingOldCopy);
+        await storeBuilder.RemoveAsync(from, tenant.Id, cancellationToken);
+        progress?.Report(TenantMoveStage.Done);
+        return new TenantMoveResult(tenant.Id, identifier, tenant.Isolation, target, copied, refusedFor, Stopwatch.GetElapsedTime(started));
+    }
+
+    private async Task<Tenant> LoadAsync(string identifier, CancellationToken cancellationToken)
+    {
+        await using var command = registry.CreateCommand(
+            "SELECT id, isolation, schema_name, database_name, connection_reference FROM tenancy.tenants WHERE identifier = $1 AND status <> 'Deleted'");
+        command.Parameters.Add(new NpgsqlParameter { Value = identifier });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new TenantNotFoundException(identifier);
+        }
+
+        return new Tenant
+        {
+            Id = reader.GetGuid(0),
+            Identifier = identifier,
+            Name = identifier,
+            Plan = "",
+            Isolation = Enum.Parse<TenantIsolation>(reader.GetString(1)),
+            SchemaName = reader.IsDBNull(2) ? null : reader.GetString(2),
+            DatabaseName = reader.IsDBNull(3) ? null : reader.GetString(3),
+            ConnectionReference = reader.IsDBNull(4) ? null : reader.GetString(4),
+        };
+    }
+
+    /// <summary>Old and new stores must have the same tables and columns, so the tenant must have every migration.</summary>
+    private async Task EnsureUpToDateAsync(Tenant tenant, CancellationToken cancellationToken)
+    {
+        await using var command = registry.CreateCommand(tenant.Isolation == TenantIsolation.Shared
+            ? "SELECT array_agg(migration_id) FROM tenancy.shared_migrations"
+            : "SELECT array_agg(migration_id) FROM tenancy.tenant_migrations WHERE tenant_id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = tenant.Id });
+        var applied = await command.ExecuteScalarAsync(cancellationToken) as string[] ?? [];
+        if (catalog.Migrations.Any(m => !applied.Contains(m.Id)))
+        {
+            throw new TenantStateException($"Tenant '{tenant.Identifier}' has pending migrations; migrate it before moving it.");
+        }
+    }
+
+    private async Task<DateTimeOffset?> FreezeAsync(Guid tenantId, CancellationToken cancellationToken)
+    {
+        await using var command = registry.CreateCommand("""
+            UPDATE tenancy.tenants SET writes_frozen_until = $2
+            WHERE id = $1 AND (writes_frozen_until IS NULL OR writes_frozen_until < now())
+            RETURNING writes_frozen_until
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = tenantId });
+        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow().AddSeconds(options.FreezeSeconds) });
+        var frozen = await command.ExecuteScalarAsync(cancellationToken) as DateTime?;
+        lookup.Invalidate();
+        return frozen is { } until ? new DateTimeOffset(until, TimeSpan.Zero) : null;
+    }
+
+    private async Task UnfreezeAsync(Guid tenantId, DateTimeOffset frozenUntil)
+    {
+        await using var command = registry.CreateCommand("UPDATE tenancy.tenants SET writes_frozen_until = NULL WHERE id = $1 AND writes_frozen_until = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = tenantId });
+        command.Parameters.Add(new NpgsqlParameter { Value = frozenUntil });
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+        lookup.Invalidate();
+    }
+
+    /// <summary>The new placement, the migration records its tier needs, and the end of the freeze, in one statement batch.</summary>
+    private async Task SwitchAsync(Tenant tenant, TenantStoreLocation to, DateTimeOffset frozenUntil, CancellationToken cancellationToken)
+    {
+        await using var connection = await registry.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var update = new NpgsqlCommand("""
+            UPDATE tenancy.tenants
+            SET isolation = $2, schema_name = $3, database_name = $4, connection_reference = $5, writes_frozen_until = NULL, updated_at = now()
+            WHERE id = $1 AND writes_frozen_until = $6
+            """, connection, transaction))
+        {
+            update.Parameters.Add(new NpgsqlParameter { Value = tenant.Id });
+            update.Parameters.Add(new NpgsqlParameter { Value = to.Isolation.ToString() });
+            update.Parameters.Add(new NpgsqlParameter { Value = to.Isolation == TenantIsolation.Shared ? DBNull.Value : to.Schema, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
+            update.Parameters.Add(new NpgsqlParameter { Value = (object?)to.DatabaseName ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
+            update.Parameters.Add(new NpgsqlParameter { Value = (object?)to.ConnectionReference ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
+            update.Parameters.Add(new NpgsqlParameter { Value = frozenUntil });
+            if (await update.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                throw new TenantMovingException($"Tenant '{tenant.Identifier}''s freeze lapsed before the switch; nothing was switched.");
+            }
+        }
+
+        if (to.Isolation != TenantIsolation.Shared)
+        {
+            await TenantSchemaMigrator.RecordAsync(connection, transaction, tenant.Id, catalog.Migrations, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static bool SameDatabase(TenantStoreLocation a, TenantStoreLocation b)
+    {
+        var (x, y) = (new NpgsqlConnectionStringBuilder(a.OwnerConnectionString), new NpgsqlConnectionStringBuilder(b.OwnerConnectionString));
+        return string.Equals(x.Host, y.Host, StringComparison.OrdinalIgnoreCase) && x.Port == y.Port && x.Database == y.Database;
+    }
+
+    internal static async Task<StoreSession> OpenAsync(TenantStoreLocation location, Guid tenantId, CancellationToken cancellationToken, System.Data.IsolationLevel isolation = System.Data.IsolationLevel.ReadCommitted)
+    {
+        var connection = new NpgsqlConnection(location.OwnerConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        var transaction = await connection.BeginTransactionAsync(isolation, cancellationToken);
+        // Both sides render rows the same way for the checksums; a non-superuser owner is still under the shared tier's policy.
+        await using var setup = new NpgsqlCommand($"SET LOCAL TimeZone = 'UTC'; {TenantRowSecurity.SetTenantSql(tenantId)}", connection, transaction);
+        await setup.ExecuteNonQueryAsync(cancellationToken);
+        return new StoreSession(connection, transaction);
+    }
+
+    internal sealed record StoreSession(NpgsqlConnection Connection, NpgsqlTransaction Transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using Npgsql;
+using Tenancy.Isolation;
+using Tenancy.Migrations;
+using Tenancy.Provisioning;
+
+namespace Tenancy.Placement;
+
+/// <summary>Creates and drops database-tier tenants' databases (on the main server, or the one a connection reference names).</summary>
+public static class TenantDatabases
+{
+    /// <summary>
+    /// Creates <paramref name="databaseName"/> with the tenant's schema at <paramref name="scripts"/>. A database of
+    /// that name that no registry row names was left by a killed run, and is replaced; one that a row names is a conflict.
+    /// </summary>
+    public static async Task CreateAsync(
+        TenantStoreConnections stores,
+        string databaseName,
+        string? reference,
+        string schemaName,
+        IReadOnlyList<TenantMigrationScript> scripts,
+        NpgsqlDataSource registry,
+        CancellationToken cancellationToken)
+    {
+        await using (var claimed = registry.CreateCommand("SELECT EXISTS (SELECT 1 FROM tenancy.tenants WHERE database_name = $1 AND connection_reference IS NOT DISTINCT FROM $2)"))
+        {
+            claimed.Parameters.Add(new NpgsqlParameter { Value = databaseName });
+            claimed.Parameters.Add(new NpgsqlParameter { Value = (object?)reference ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            if (await claimed.ExecuteScalarAsync(cancellationToken) is true)
+            {
+                throw new TenantConflictException($"The database '{databaseName}' belongs to a tenant.");
+            }
+        }
+
+        await DropAsync(stores, databaseName, reference, cancellationToken);
+        await using (var server = await OpenServerAsync(stores, reference, cancellationToken))
+        {
+            // Names are derived by code from a validated identifier, and quoted.
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {SqlIdentifier.Quote(databaseName)}", server);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+            if (stores.ApplicationRole is { } role && reference is null)
+            {
+                // Only the application role (and the owner) may connect to a tenant's database.
+                await using var restrict = new NpgsqlCommand(
+                    $"REVOKE ALL ON DATABASE {SqlIdentifier.Quote(databaseName)} FROM PUBLIC; GRANT CONNECT ON DATABASE {SqlIdentifier.Quote(databaseName)} TO {SqlIdentifier.Quote(role)}",
+                    server);
+                await restrict.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        try
+        {
+            await using var tenantDatabase = new NpgsqlConnection(Unpooled(stores.OwnerFor(databaseName, reference)));
+            await tenantDatabase.OpenAsync(cancellationToken);
+            await TenantDatabaseMigrator.ApplyAsync(tenantDatabase, schemaName, scripts, reference is null ? stores.ApplicationRole : null, cancellationToken);
+        }
+        catch (Exception)
+        {
+            await DropAsync(stores, databaseName, reference, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>Drops the database if it exists, closing whatever is connected to it.</summary>
+    public static async Task DropAsync(TenantStoreConnections stores, string databaseName, string? reference, CancellationToken cancellationToken)
+    {
+        await using var server = await OpenServerAsync(stores, reference, cancellationToken);
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {SqlIdentifier.Quote(databaseName)} WITH (FORCE)", server);
+        await drop.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<NpgsqlConnection> OpenServerAsync(TenantStoreConnections stores, string? reference, CancellationToken cancellationToken)
+    {
+        // The server's own database of the connection (the main one, or the reference's): CREATE/DROP DATABASE run from any.
+        var connection = new NpgsqlConnection(Unpooled(reference is null
+            ? stores.OwnerConnectionString
+            : stores.OwnerFor(new NpgsqlConnectionStringBuilder(stores.ReferenceConnectionString(reference)).Database ?? "postgres", reference)));
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private static string Unpooled(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+}
