@@ -1,0 +1,133 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text.Json.Nodes;
+
+namespace Tenancy.DeployTests;
+
+/// <summary>
+/// <c>dotnet publish -t:PublishContainer</c> of the api and the worker to tar archives, without Docker, as azd
+/// builds them. The base image comes from a local registry (see <see cref="LocalBaseImage"/>), since
+/// mcr.microsoft.com cannot be reached here; in Azure, azd builds on the official images.
+/// </summary>
+public sealed class ContainerImageTests : IClassFixture<ContainerImageTests.BaseImageRegistry>
+{
+    private readonly BaseImageRegistry _registry;
+
+    public ContainerImageTests(BaseImageRegistry registry) => _registry = registry;
+
+    [Theory]
+    [InlineData("src/Api", "Api", "tenancy-api")]
+    [InlineData("src/Worker", "Worker", "tenancy-worker")]
+    public async Task Publishing_a_service_as_a_container_writes_an_image_archive(string project, string assembly, string repository)
+    {
+        var output = Path.Combine(_registry.WorkDirectory, repository);
+        var archive = Path.Combine(output, repository + ".tar.gz");
+
+        var publish = await ProcessRun.StartAsync(
+            "dotnet",
+            [
+                "publish", Repository.PathOf(project), "-t:PublishContainer", "-c", "Release",
+                // Its own obj/bin, so a concurrent build of the solution never sees a half-written one.
+                "--artifacts-path", Path.Combine(output, "artifacts"),
+                $"-p:ContainerBaseImage={_registry.BaseImage}",
+                $"-p:ContainerArchiveOutputPath={archive}",
+                "-p:ContainerImageTag=ci",
+            ],
+            environment: new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" },
+            timeout: TimeSpan.FromMinutes(8));
+
+        Assert.True(publish.ExitCode == 0, publish.ToString());
+        var image = ReadArchive(archive);
+        Assert.Contains($"{repository}:ci", image.Index, StringComparison.Ordinal);
+        var config = image.Config["config"]!;
+        Assert.Equal("/app/", (string?)config["WorkingDir"]);
+        Assert.Equal($"/app/{assembly}", (string?)config["Entrypoint"]![0]);
+        Assert.Equal("1654", (string?)config["User"]);
+        Assert.Equal("amd64", (string?)image.Config["architecture"]);
+        // The base image's two layers, then the app.
+        Assert.Equal(3, image.LayerCount);
+        Assert.Contains($"app/{assembly}.dll", image.LayerFiles);
+        Assert.Contains("usr/share/dotnet/dotnet", image.LayerFiles);
+        if (assembly == "Api")
+        {
+            Assert.NotNull(config["ExposedPorts"]?["8080/tcp"]);
+        }
+    }
+
+    /// <summary>An OCI image layout archive: index.json → the image manifest → its config and layers.</summary>
+    private static (string Index, JsonNode Config, int LayerCount, HashSet<string> LayerFiles) ReadArchive(string path)
+    {
+        var blobs = new Dictionary<string, MemoryStream>(StringComparer.Ordinal);
+        using (var archive = new TarReader(OpenMaybeGzip(path)))
+        {
+            while (archive.GetNextEntry(copyData: true) is { DataStream: not null } entry)
+            {
+                var copy = new MemoryStream();
+                entry.DataStream.CopyTo(copy);
+                copy.Position = 0;
+                blobs[entry.Name.TrimStart('.', '/')] = copy;
+            }
+        }
+
+        Assert.True(blobs.ContainsKey("index.json"), $"Not an OCI image layout: {string.Join(", ", blobs.Keys)}");
+        string Text(string name) => new StreamReader(blobs[name]).ReadToEnd();
+        static string BlobPath(JsonNode descriptor) => "blobs/" + ((string)descriptor["digest"]!).Replace(':', '/');
+
+        var index = Text("index.json");
+        var manifest = JsonNode.Parse(Text(BlobPath(Assert.Single(JsonNode.Parse(index)!["manifests"]!.AsArray())!)))!;
+        var config = JsonNode.Parse(Text(BlobPath(manifest["config"]!)))!;
+        var layers = manifest["layers"]!.AsArray();
+        var layerFiles = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var layer in layers)
+        {
+            var data = blobs[BlobPath(layer!)];
+            using var reader = new TarReader(IsGzip(data) ? new GZipStream(data, CompressionMode.Decompress) : data);
+            while (reader.GetNextEntry() is { } file)
+            {
+                layerFiles.Add(file.Name.TrimStart('.', '/'));
+            }
+        }
+
+        return (index, config, layers.Count, layerFiles);
+    }
+
+    private static Stream OpenMaybeGzip(string path)
+    {
+        var file = File.OpenRead(path);
+        return IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : file;
+    }
+
+    private static bool IsGzip(Stream stream)
+    {
+        var first = stream.ReadByte();
+        var second = stream.ReadByte();
+        stream.Position = 0;
+        return first == 0x1f && second == 0x8b;
+    }
+
+    /// <summary>The base image, built once from this machine and served by a local registry for both publishes.</summary>
+    public sealed class BaseImageRegistry : IAsyncLifetime
+    {
+        private LocalOciRegistry? _registry;
+
+        public string WorkDirectory { get; } = Path.Combine(Path.GetTempPath(), "tenancy-tests", "containers-" + Guid.NewGuid().ToString("N")[..8]);
+
+        public string BaseImage => $"{_registry!.Host}/tenancy/dotnet-aspnet:10.0";
+
+        public async Task InitializeAsync()
+        {
+            var image = await LocalBaseImage.BuildAsync(Path.Combine(WorkDirectory, "base"));
+            _registry = await LocalOciRegistry.StartAsync("tenancy/dotnet-aspnet", "10.0", image);
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (_registry is not null)
+            {
+                await _registry.DisposeAsync();
+            }
+
+            Directory.Delete(WorkDirectory, recursive: true);
+        }
+    }
+}
