@@ -41,7 +41,8 @@ public sealed class ContainerImageTests : IClassFixture<ContainerImageTests.Base
         Assert.Contains($"{repository}:ci", image.Index, StringComparison.Ordinal);
         var config = image.Config["config"]!;
         Assert.Equal("/app/", (string?)config["WorkingDir"]);
-        Assert.Equal($"/app/{assembly}", (string?)config["Entrypoint"]![0]);
+        var command = config["Entrypoint"]!.AsArray().Concat(config["Cmd"]?.AsArray() ?? []).Select(c => (string)c!).ToList();
+        Assert.Contains(string.Join(' ', command), new[] { $"/app/{assembly}", $"dotnet {assembly}.dll", $"dotnet /app/{assembly}.dll" });
         Assert.Equal("1654", (string?)config["User"]);
         Assert.Equal("amd64", (string?)image.Config["architecture"]);
         // The base image's two layers, then the app.
@@ -52,10 +53,31 @@ public sealed class ContainerImageTests : IClassFixture<ContainerImageTests.Base
         {
             Assert.NotNull(config["ExposedPorts"]?["8080/tcp"]);
         }
+
+        // Run the image's command in its own file system (chroot): the app starts on the image's runtime and stops
+        // at its first real dependency, the connection string it has not been given.
+        var rootfs = Path.Combine(output, "rootfs");
+        Directory.CreateDirectory(rootfs);
+        foreach (var layer in image.Layers)
+        {
+            var untar = await ProcessRun.StartAsync("tar", ["-xf", layer, "-C", rootfs]);
+            Assert.True(untar.ExitCode == 0, untar.ToString());
+        }
+
+        var environment = config["Env"]!.AsArray().Select(e => ((string)e!).Split('=', 2)).ToDictionary(e => e[0], e => e[1]);
+        // chroot starts in /, not the image's working folder: name the app's files by their full path.
+        var absolute = command.Select(c => c.EndsWith(".dll", StringComparison.Ordinal) && !c.StartsWith('/') ? (string)config["WorkingDir"]! + c : c);
+        var run = await ProcessRun.StartAsync(
+            "chroot",
+            [$"--userspec={config["User"]}:{config["User"]}", rootfs, .. absolute],
+            environment: environment,
+            timeout: TimeSpan.FromMinutes(1));
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("ConnectionStrings:tenancydb is not configured", run.ToString(), StringComparison.Ordinal);
     }
 
     /// <summary>An OCI image layout archive: index.json → the image manifest → its config and layers.</summary>
-    private static (string Index, JsonNode Config, int LayerCount, HashSet<string> LayerFiles) ReadArchive(string path)
+    private static (string Index, JsonNode Config, int LayerCount, HashSet<string> LayerFiles, List<string> Layers) ReadArchive(string path)
     {
         var blobs = new Dictionary<string, MemoryStream>(StringComparer.Ordinal);
         using (var archive = new TarReader(OpenMaybeGzip(path)))
@@ -78,9 +100,13 @@ public sealed class ContainerImageTests : IClassFixture<ContainerImageTests.Base
         var config = JsonNode.Parse(Text(BlobPath(manifest["config"]!)))!;
         var layers = manifest["layers"]!.AsArray();
         var layerFiles = new HashSet<string>(StringComparer.Ordinal);
+        var layerPaths = new List<string>();
         foreach (var layer in layers)
         {
             var data = blobs[BlobPath(layer!)];
+            var layerPath = Path.Combine(Path.GetDirectoryName(path)!, $"layer{layerPaths.Count}.tar.gz");
+            File.WriteAllBytes(layerPath, data.ToArray());
+            layerPaths.Add(layerPath);
             using var reader = new TarReader(IsGzip(data) ? new GZipStream(data, CompressionMode.Decompress) : data);
             while (reader.GetNextEntry() is { } file)
             {
@@ -88,7 +114,7 @@ public sealed class ContainerImageTests : IClassFixture<ContainerImageTests.Base
             }
         }
 
-        return (index, config, layers.Count, layerFiles);
+        return (index, config, layers.Count, layerFiles, layerPaths);
     }
 
     private static Stream OpenMaybeGzip(string path)
