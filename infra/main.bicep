@@ -15,6 +15,10 @@ param location string
 @description('Object id of the user running azd: may read and write Key Vault secrets (azd reads generated passwords back).')
 param principalId string = ''
 
+@description('Kind of that principal: a person, or a pipeline\'s service principal.')
+@allowed(['User', 'ServicePrincipal'])
+param principalType string = 'User'
+
 @description('Image of the api app; empty on the first provision, when azd has not pushed one yet.')
 param apiImageName string = ''
 
@@ -95,6 +99,7 @@ module keyVault 'modules/keyvault.bicep' = {
     tags: tags
     readerPrincipalId: identity.outputs.principalId
     officerPrincipalId: principalId
+    officerPrincipalType: principalType
     secrets: {
       'auth-signing-key-seed': authSigningKeySeed
       'auth-signing-key': base64(authSigningKeySeed)
@@ -151,7 +156,6 @@ module api 'modules/container-app.bicep' = {
     environmentName: environmentName
     environmentId: environment.outputs.id
     identityId: identity.outputs.id
-    identityClientId: identity.outputs.clientId
     registryServer: registry.outputs.loginServer
     imageName: apiImageName
     targetPort: 8080
@@ -195,7 +199,6 @@ module worker 'modules/container-app.bicep' = {
     environmentName: environmentName
     environmentId: environment.outputs.id
     identityId: identity.outputs.id
-    identityClientId: identity.outputs.clientId
     registryServer: registry.outputs.loginServer
     imageName: workerImageName
     targetPort: 0

@@ -7,7 +7,6 @@ param location string
 param environmentName string
 param environmentId string
 param identityId string
-param identityClientId string
 param registryServer string
 @description('Image to run; empty before azd has pushed one (a public placeholder runs meanwhile, without probes).')
 param imageName string
@@ -63,9 +62,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
           name: serviceName
           image: hasImage ? imageName : placeholderImage
           resources: { cpu: json('0.5'), memory: '1Gi' }
-          env: concat(env, [
-            { name: 'AZURE_CLIENT_ID', value: identityClientId }
-          ])
+          env: env
           probes: hasImage ? probes : []
         }
       ]

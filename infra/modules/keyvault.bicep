@@ -6,6 +6,8 @@ param location string
 param tags object
 param readerPrincipalId string
 param officerPrincipalId string
+@allowed(['User', 'ServicePrincipal'])
+param officerPrincipalType string
 
 @secure()
 @description('Secrets to store: secret name to value.')
@@ -44,7 +46,7 @@ resource secretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = i
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsOfficerRoleId)
     principalId: officerPrincipalId
-    principalType: 'User'
+    principalType: officerPrincipalType
   }
 }
 

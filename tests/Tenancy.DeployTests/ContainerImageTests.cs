@@ -54,10 +54,15 @@ public sealed class ContainerImageTests : IClassFixture<ContainerImageTests.Base
             Assert.NotNull(config["ExposedPorts"]?["8080/tcp"]);
         }
 
-        // Run the image's command in its own file system (chroot): the app starts on the image's runtime and stops
-        // at its first real dependency, the connection string it has not been given.
+        // Run the image's command as a container would, without a container engine: its own file system (chroot),
+        // with /proc and /dev mounted in a private mount namespace that vanishes with the process. The app starts on
+        // the image's runtime and stops at its first real dependency: the connection string it was not given.
         var rootfs = Path.Combine(output, "rootfs");
-        Directory.CreateDirectory(rootfs);
+        foreach (var folder in new[] { "proc", "dev" })
+        {
+            Directory.CreateDirectory(Path.Combine(rootfs, folder));
+        }
+
         foreach (var layer in image.Layers)
         {
             var untar = await ProcessRun.StartAsync("tar", ["-xf", layer, "-C", rootfs]);
@@ -67,9 +72,10 @@ public sealed class ContainerImageTests : IClassFixture<ContainerImageTests.Base
         var environment = config["Env"]!.AsArray().Select(e => ((string)e!).Split('=', 2)).ToDictionary(e => e[0], e => e[1]);
         // chroot starts in /, not the image's working folder: name the app's files by their full path.
         var absolute = command.Select(c => c.EndsWith(".dll", StringComparison.Ordinal) && !c.StartsWith('/') ? (string)config["WorkingDir"]! + c : c);
+        const string Container = """root=$1; user=$2; shift 2; mount -t proc proc "$root/proc" && mount --rbind /dev "$root/dev" && exec chroot --userspec="$user" "$root" "$@" """;
         var run = await ProcessRun.StartAsync(
-            "chroot",
-            [$"--userspec={config["User"]}:{config["User"]}", rootfs, .. absolute],
+            "unshare",
+            ["--mount", "--pid", "--fork", "sh", "-c", Container, "sh", rootfs, $"{config["User"]}:{config["User"]}", .. absolute],
             environment: environment,
             timeout: TimeSpan.FromMinutes(1));
         Assert.NotEqual(0, run.ExitCode);

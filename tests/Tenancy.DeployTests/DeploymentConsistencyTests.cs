@@ -105,4 +105,21 @@ public sealed class DeploymentConsistencyTests
         var vault = Assert.Single(nested, r => (string?)r["type"] == "Microsoft.KeyVault/vaults" && r["existing"] is null);
         Assert.True((bool)vault["properties"]!["enableRbacAuthorization"]!);
     }
+
+    [Fact]
+    public async Task Main_parameters_json_gives_every_required_parameter_and_no_unknown_one()
+    {
+        var template = await Bicep.MainTemplateAsync();
+        var declared = template["parameters"]!.AsObject();
+        var given = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Repository.PathOf("infra/main.parameters.json")))!["parameters"]!.AsObject();
+
+        Assert.Empty(given.Select(p => p.Key).Except(declared.Select(p => p.Key)));
+        var required = declared.Where(p => p.Value!["defaultValue"] is null).Select(p => p.Key);
+        Assert.Empty(required.Except(given.Select(p => p.Key)));
+        // Generated secrets are read back from Key Vault on later provisions, never written into the file.
+        foreach (var secure in declared.Where(p => (string?)p.Value!["type"] == "securestring"))
+        {
+            Assert.StartsWith("$(secretOrRandomPassword ${AZURE_KEY_VAULT_NAME} ", (string?)given[secure.Key]?["value"], StringComparison.Ordinal);
+        }
+    }
 }
