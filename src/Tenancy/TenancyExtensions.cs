@@ -95,6 +95,7 @@ public static class TenancyExtensions
             return TenantMigrationCatalog.FromDbContext(scope.ServiceProvider.GetRequiredService<TTenantDbContext>());
         });
         services.AddSingleton<TenantMigrationRunner>();
+        services.AddSingleton<StartupMigrator>();
         services.AddSingleton<Exec.TenantSqlRunner>();
         return builder;
     }

@@ -11,6 +11,8 @@ builder.AddBasicServiceDefaults();
 builder.AddNpgsqlDataSource("tenancydb");
 builder.AddRedisClient("cache");
 builder.AddTenancy<SalesDbContext>("tenancydb");
+// Before the job server: jobs start on a migrated registry and tenant schemas.
+builder.Services.AddHostedService<StartupMigrations>();
 builder.AddTenantCaching();
 builder.AddTenantJobs();
 builder.AddTenantJobServer();

@@ -3,41 +3,25 @@ using Tenancy.Migrations;
 namespace Tenancy.Api.Infrastructure;
 
 /// <summary>
-/// Brings the registry (and, where configured, every tenant) to the latest migration before the Api serves:
-/// hosted services start before the server does. Tenants with nothing pending cost one query in all.
+/// Makes sure the registry is current before the Api serves (hosted services start before the server does).
+/// <c>Tenancy:Migrations:OnStartup</c>: <c>Apply</c> (default, local development) migrates under the replicas'
+/// advisory lock, and tenants too where <c>Tenancy:Migrations:ApplyToTenantsOnStartup</c>; <c>Wait</c> (cloud
+/// deploys, where the Worker migrates) waits until no shared migration is pending.
 /// </summary>
-internal sealed partial class StartupMigrations(
-    TenantMigrationRunner runner,
-    IConfiguration configuration,
-    ILogger<StartupMigrations> logger) : IHostedService
+internal sealed class StartupMigrations(StartupMigrator migrator, IConfiguration configuration) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var shared = await runner.MigrateSharedAsync(cancellationToken);
-        LogShared(shared.Count);
-
-        if (!configuration.GetValue("Tenancy:Migrations:ApplyToTenantsOnStartup", false))
+        if (string.Equals(configuration["Tenancy:Migrations:OnStartup"], "Wait", StringComparison.OrdinalIgnoreCase))
         {
+            await migrator.WaitForSharedSchemaAsync(TimeSpan.FromSeconds(2), cancellationToken);
             return;
         }
 
-        var results = await runner.MigrateTenantsAsync(parallelism: 4, cancellationToken: cancellationToken);
-        foreach (var failed in results.Where(r => r.Outcome == TenantMigrationOutcome.Failed))
-        {
-            LogTenantFailed(failed.Identifier, failed.Error);
-        }
-
-        LogTenants(results.Count(r => r.Outcome == TenantMigrationOutcome.Migrated), results.Count);
+        await migrator.MigrateAsync(
+            includeTenants: configuration.GetValue("Tenancy:Migrations:ApplyToTenantsOnStartup", false),
+            cancellationToken: cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Registry migrations applied: {Count}")]
-    private partial void LogShared(int count);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant migrations: {Migrated} of {Total} tenants migrated")]
-    private partial void LogTenants(int migrated, int total);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Tenant {Identifier} failed to migrate: {Error}")]
-    private partial void LogTenantFailed(string identifier, string? error);
 }

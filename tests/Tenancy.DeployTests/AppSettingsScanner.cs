@@ -1,0 +1,66 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+namespace Tenancy.DeployTests;
+
+/// <summary>
+/// The environment variables a service reads, found in its code and the code of the projects it references:
+/// connection names given to <c>AddNpgsqlDataSource</c>, <c>AddRedisClient</c>, <c>AddTenancy</c> and
+/// <c>GetConnectionString</c> (as <c>ConnectionStrings__name</c>), and upper-case keys read as
+/// <c>Configuration["NAME"]</c> (OTEL_…, APPLICATIONINSIGHTS_…).
+/// </summary>
+internal static partial class AppSettingsScanner
+{
+    public static IReadOnlySet<string> Scan(string projectDirectory)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var file in ProjectClosure(projectDirectory).SelectMany(SourceFiles))
+        {
+            var code = File.ReadAllText(file);
+            foreach (Match match in ConnectionName().Matches(code))
+            {
+                names.Add("ConnectionStrings__" + match.Groups["name"].Value);
+            }
+
+            foreach (Match match in ConfigurationKey().Matches(code))
+            {
+                names.Add(match.Groups["key"].Value);
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>The project and every project it references, directly or not.</summary>
+    private static IEnumerable<string> ProjectClosure(string projectDirectory)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([Path.GetFullPath(projectDirectory)]);
+        while (pending.TryPop(out var directory))
+        {
+            if (!seen.Add(directory))
+            {
+                continue;
+            }
+
+            var project = Directory.GetFiles(directory, "*.csproj").Single();
+            foreach (var reference in XDocument.Load(project).Descendants("ProjectReference"))
+            {
+                var path = reference.Attribute("Include")!.Value.Replace('\\', '/');
+                pending.Push(Path.GetDirectoryName(Path.GetFullPath(Path.Combine(directory, path)))!);
+            }
+        }
+
+        return seen;
+    }
+
+    private static IEnumerable<string> SourceFiles(string directory) =>
+        Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal));
+
+    [GeneratedRegex("""\b(?:AddNpgsqlDataSource|AddRedisClient|AddTenancy<[^>]+>|GetConnectionString)\("(?<name>[^"]+)"\)""")]
+    private static partial Regex ConnectionName();
+
+    [GeneratedRegex("""Configuration\["(?<key>[A-Z][A-Z0-9_]+)"\]""")]
+    private static partial Regex ConfigurationKey();
+}
