@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Tenancy.Isolation;
 using Tenancy.Migrations;
+using Tenancy.Placement;
 using Tenancy.Provisioning;
 using Tenancy.Registry;
 
@@ -80,7 +81,8 @@ public sealed class StartupMigratorTests(PostgresFixture fixture)
             services.GetRequiredService<NpgsqlDataSource>(),
             services.GetRequiredService<TenantMigrationCatalog>().With(extra),
             services.GetRequiredService<IDbContextFactory<RegistryDbContext>>(),
-            services.GetRequiredService<RegistryConnection>()),
+            services.GetRequiredService<RegistryConnection>(),
+            services.GetRequiredService<TenantStoreConnections>()),
         services.GetRequiredService<RegistryConnection>(),
         TimeProvider.System,
         NullLogger<StartupMigrator>.Instance);
