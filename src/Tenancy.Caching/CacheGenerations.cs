@@ -19,14 +19,16 @@ public sealed class CacheGenerations(IConnectionMultiplexer redis)
     /// <summary>The scope's generation, or null when it is unknown and Redis cannot tell (then do not use the cache).</summary>
     public async ValueTask<long?> GetAsync(string scope)
     {
-        if (_local.TryGetValue(scope, out var generation))
-        {
-            return generation;
-        }
-
+        // Checked first: the connection drops before the ConnectionFailed event clears the local generations, and in
+        // that window a known generation would still serve entries this instance can no longer see invalidated.
         if (!redis.IsConnected)
         {
             return null;
+        }
+
+        if (_local.TryGetValue(scope, out var generation))
+        {
+            return generation;
         }
 
         try
