@@ -1,53 +1,30 @@
 using System.Diagnostics;
 using System.Net;
-using Tenancy.Hosting;
-using Tenancy.Hosting.Testing;
 
 namespace Tenancy.EndToEndTests;
 
 /// <summary>The cache across two Api instances, and the Api without Redis: a system of its own, since Redis is stopped.</summary>
 public sealed class CachingTests : IAsyncLifetime
 {
-    private DistributedApplication _app = null!;
-    private TenancyClient _first = null!;
-    private TenancyClient _second = null!;
+    private TwoApiInstances _system = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
-        // A second replica of the Api, as a test can add resources to the AppHost's graph before building it.
-        builder.AddProject<Projects.Api>("api-replica")
-            .WithHttpEndpoint()
-            .WithHttpHealthCheck("/health")
-            .WithReference(builder.CreateResourceBuilder<PostgresDatabaseResource>("tenancydb"))
-            .WithReference(builder.CreateResourceBuilder<RedisResource>("cache"))
-            .WaitFor(builder.CreateResourceBuilder<ProjectResource>("api"));
-        _app = await builder.BuildAsync();
-        await _app.StartAsync();
-        _first = new TenancyClient(_app.CreateHttpClient("api"));
-        _second = new TenancyClient(_app.CreateHttpClient("api-replica"));
-    }
+    public async Task InitializeAsync() => _system = await TwoApiInstances.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        _first.Http.Dispose();
-        _second.Http.Dispose();
-        await _app.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _system.DisposeAsync();
 
     [Fact]
     public async Task A_write_on_one_api_instance_is_read_on_the_other_within_100_ms()
     {
-        var tenant = await _first.CreateTenantAsync();
-        var product = await _first.CreateProductAsync(tenant, "P-1", "old name");
-        Assert.Equal("old name", await NameOnAsync(_second, tenant, product));
-        Assert.Equal("old name", await NameOnAsync(_second, tenant, product));
+        var tenant = await _system.First.CreateTenantAsync();
+        var product = await _system.First.CreateProductAsync(tenant, "P-1", "old name");
+        Assert.Equal("old name", await NameOnAsync(_system.Second, tenant, product));
+        Assert.Equal("old name", await NameOnAsync(_system.Second, tenant, product));
 
-        var update = await _first.AsTenant(tenant, HttpMethod.Put, $"/api/products/{product}", new { sku = "P-1", name = "new name", price = 10 });
+        var update = await _system.First.AsTenant(tenant, HttpMethod.Put, $"/api/products/{product}", new { sku = "P-1", name = "new name", price = 10 });
         Assert.Equal(HttpStatusCode.OK, update.StatusCode);
 
         var since = Stopwatch.StartNew();
-        while (await NameOnAsync(_second, tenant, product) != "new name")
+        while (await NameOnAsync(_system.Second, tenant, product) != "new name")
         {
             Assert.True(since.ElapsedMilliseconds < 100, "the other instance still serves the old name after 100 ms");
         }
@@ -56,28 +33,28 @@ public sealed class CachingTests : IAsyncLifetime
     [Fact]
     public async Task With_redis_stopped_requests_keep_being_served_and_health_is_degraded_until_it_returns()
     {
-        var tenant = await _first.CreateTenantAsync();
-        await _first.CreateProductAsync(tenant, "R-1", "survives");
-        Assert.Equal("Healthy", await _first.Http.GetStringAsync("/health"));
+        var tenant = await _system.First.CreateTenantAsync();
+        await _system.First.CreateProductAsync(tenant, "R-1", "survives");
+        Assert.Equal("Healthy", await _system.First.Http.GetStringAsync("/health"));
 
-        await _app.StopResourceAsync("cache");
+        await _system.App.StopResourceAsync("cache");
         var statuses = new Dictionary<HttpStatusCode, int>();
         var burst = Stopwatch.StartNew();
         while (burst.Elapsed < TimeSpan.FromSeconds(10))
         {
-            var client = statuses.Values.Sum() % 2 == 0 ? _first : _second;
+            var client = statuses.Values.Sum() % 2 == 0 ? _system.First : _system.Second;
             using var response = await client.AsTenant(tenant, HttpMethod.Get, "/api/products");
             statuses[response.StatusCode] = statuses.GetValueOrDefault(response.StatusCode) + 1;
         }
 
-        var healthWithoutRedis = await _first.Http.GetStringAsync("/health");
-        await _app.StartResourceAsync("cache");
+        var healthWithoutRedis = await _system.First.Http.GetStringAsync("/health");
+        await _system.App.StartResourceAsync("cache");
 
         Assert.Equal([HttpStatusCode.OK], statuses.Keys);
         Assert.True(statuses[HttpStatusCode.OK] > 100, $"only {statuses[HttpStatusCode.OK]} requests in 10 s");
         Assert.Equal("Degraded", healthWithoutRedis);
         var healthy = Stopwatch.StartNew();
-        while (await _first.Http.GetStringAsync("/health") != "Healthy")
+        while (await _system.First.Http.GetStringAsync("/health") != "Healthy")
         {
             Assert.True(healthy.Elapsed < TimeSpan.FromSeconds(20), "the Api did not reconnect to Redis within 20 s");
             await Task.Delay(200);

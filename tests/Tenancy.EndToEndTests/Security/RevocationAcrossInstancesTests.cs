@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Tenancy.Hosting;
-using Tenancy.Hosting.Testing;
 using Xunit.Abstractions;
 
 namespace Tenancy.EndToEndTests.Security;
@@ -9,54 +7,34 @@ namespace Tenancy.EndToEndTests.Security;
 /// <summary>Removing a member on one Api instance refuses their token on every instance, not only the one that removed them.</summary>
 public sealed class RevocationAcrossInstancesTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private DistributedApplication _app = null!;
-    private TenancyClient _first = null!;
-    private TenancyClient _second = null!;
+    private TwoApiInstances _system = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
-        builder.AddProject<Projects.Api>("api-replica")
-            .WithHttpEndpoint()
-            .WithHttpHealthCheck("/health")
-            .WithReference(builder.CreateResourceBuilder<PostgresDatabaseResource>("tenancydb"))
-            .WithReference(builder.CreateResourceBuilder<RedisResource>("cache"))
-            .WaitFor(builder.CreateResourceBuilder<ProjectResource>("api"));
-        _app = await builder.BuildAsync();
-        await _app.StartAsync();
-        _first = new TenancyClient(_app.CreateHttpClient("api"));
-        _second = new TenancyClient(_app.CreateHttpClient("api-replica"));
-    }
+    public async Task InitializeAsync() => _system = await TwoApiInstances.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        _first.Http.Dispose();
-        _second.Http.Dispose();
-        await _app.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _system.DisposeAsync();
 
     [Fact]
     public async Task A_member_removed_on_one_instance_is_refused_on_the_other_within_a_second()
     {
-        var tenant = await _first.CreateTenantAsync();
+        var tenant = await _system.First.CreateTenantAsync();
         var host = $"{tenant}.localhost";
         const string email = "leaver@example.com";
         const string password = "leaver password 1234";
-        var added = await _first.AsTenant(tenant, HttpMethod.Post, "/api/members", new { email, password, role = "admin" });
+        var added = await _system.First.AsTenant(tenant, HttpMethod.Post, "/api/members", new { email, password, role = "admin" });
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
         var leaver = (await TenancyClient.ReadAsync(added)).GetProperty("userId").GetGuid();
-        var token = await _first.SignInAsync(tenant, email, password);
+        var token = await _system.First.SignInAsync(tenant, email, password);
         // The other instance has the membership cached (memory and Redis).
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, (await _second.SendWithTokenAsync(token, HttpMethod.Get, "/api/products", host: host)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await _system.Second.SendWithTokenAsync(token, HttpMethod.Get, "/api/products", host: host)).StatusCode);
         }
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _first.AsTenant(tenant, HttpMethod.Delete, $"/api/members/{leaver}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _system.First.AsTenant(tenant, HttpMethod.Delete, $"/api/members/{leaver}")).StatusCode);
 
         var since = Stopwatch.StartNew();
         HttpStatusCode status;
-        while ((status = (await _second.SendWithTokenAsync(token, HttpMethod.Get, "/api/products", host: host)).StatusCode) == HttpStatusCode.OK)
+        while ((status = (await _system.Second.SendWithTokenAsync(token, HttpMethod.Get, "/api/products", host: host)).StatusCode) == HttpStatusCode.OK)
         {
             Assert.True(since.Elapsed < TimeSpan.FromSeconds(1), "the other instance still lets the removed member in after 1 s");
         }
@@ -64,6 +42,6 @@ public sealed class RevocationAcrossInstancesTests(ITestOutputHelper output) : I
         output.WriteLine($"refused on the other instance after {since.Elapsed.TotalMilliseconds:F0} ms");
         Assert.Equal(HttpStatusCode.Forbidden, status);
         // And on the instance that removed them, at once.
-        await TenancyClient.AssertProblemAsync(await _first.SendWithTokenAsync(token, HttpMethod.Get, "/api/products", host: host), HttpStatusCode.Forbidden);
+        await TenancyClient.AssertProblemAsync(await _system.First.SendWithTokenAsync(token, HttpMethod.Get, "/api/products", host: host), HttpStatusCode.Forbidden);
     }
 }
