@@ -8,7 +8,7 @@ namespace Tenancy.Migrations;
 /// Migrations at service start that are safe with replicas: every instance that migrates first takes one
 /// PostgreSQL advisory lock (on a direct session, which a transaction pooler would not keep), so concurrent
 /// starts run one after another and the later ones find nothing left to do. Instances that must not migrate
-/// wait for the shared schema instead.
+/// wait for the shared schema instead. Under the same lock, the application role is created if the server lacks it.
 /// </summary>
 public sealed partial class StartupMigrator(
     TenantMigrationRunner runner,
@@ -38,6 +38,13 @@ public sealed partial class StartupMigrator(
 
         try
         {
+            // Before the migrations, which grant the role the shared schema and every tenant's tables.
+            if (runner.Stores.ApplicationRole is { } role
+                && await ApplicationRoleSetup.EnsureAsync(session, runner.Stores.ApplicationConnectionString, cancellationToken))
+            {
+                LogRoleCreated(role);
+            }
+
             var shared = await runner.MigrateSharedAsync(cancellationToken);
             LogShared(shared.Count);
             if (!includeTenants)
@@ -103,6 +110,9 @@ public sealed partial class StartupMigrator(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for {Count} shared migration(s) to be applied by the Worker")]
     private partial void LogWaitingForSchema(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created the application role {Role} (no BYPASSRLS, owns nothing)")]
+    private partial void LogRoleCreated(string role);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registry migrations applied: {Count}")]
     private partial void LogShared(int count);
