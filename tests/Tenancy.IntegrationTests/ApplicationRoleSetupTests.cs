@@ -29,10 +29,11 @@ public sealed class ApplicationRoleSetupTests(PostgresFixture fixture)
         var role = "app_" + Guid.NewGuid().ToString("N")[..10];
         var application = new NpgsqlConnectionStringBuilder(owner) { Username = role, Password = AwkwardPassword }.ConnectionString;
 
-        // A deployment that ran without the role: a schema-tier tenant exists before the role does.
+        // A deployment that ran without the role: a schema-tier and a database-tier tenant exist before the role does.
         var before = Services(owner, applicationConnectionString: null);
         await before.GetRequiredService<StartupMigrator>().MigrateAsync(includeTenants: true);
         var early = await ProvisionAsync(before, TenantIsolation.Schema);
+        var earlyDatabase = await ProvisionAsync(before, TenantIsolation.Database);
         Assert.False(await before.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", role));
 
         // The next Worker start is given ConnectionStrings:tenancydb-app: it creates the role, and the grants follow.
@@ -55,13 +56,17 @@ public sealed class ApplicationRoleSetupTests(PostgresFixture fixture)
         // It logs in with exactly the configured password, and reaches the tenant that existed before it and new ones.
         var (a, b) = (await ProvisionAsync(services, TenantIsolation.Shared), await ProvisionAsync(services, TenantIsolation.Shared));
         var late = await ProvisionAsync(services, TenantIsolation.Schema);
-        foreach (var (tenant, sku) in new[] { (a, "A-1"), (b, "B-1"), (early, "E-1"), (late, "L-1") })
+        foreach (var (tenant, sku) in new[] { (a, "A-1"), (b, "B-1"), (early, "E-1"), (late, "L-1"), (earlyDatabase, "D-1") })
         {
             await AddProductAsync(services, tenant, sku);
         }
 
         Assert.Equal("E-1", await AsAsync<string>(application, $"SELECT string_agg(sku, ',') FROM {SqlIdentifier.Quote(early.SchemaName!)}.products"));
         Assert.Equal("L-1", await AsAsync<string>(application, $"SELECT string_agg(sku, ',') FROM {SqlIdentifier.Quote(late.SchemaName!)}.products"));
+        var inTenantDatabase = new NpgsqlConnectionStringBuilder(application) { Database = earlyDatabase.DatabaseName }.ConnectionString;
+        Assert.Equal("D-1", await AsAsync<string>(inTenantDatabase, $"SELECT string_agg(sku, ',') FROM {SqlIdentifier.Quote(earlyDatabase.SchemaName!)}.products"));
+        // As provisioning leaves it: the tenant's database admits the application role, not every login.
+        Assert.False(await services.ScalarAsync<bool>("SELECT has_database_privilege('public', $1, 'CONNECT')", earlyDatabase.DatabaseName!));
         // Crossing tenants in the shared tier: tenant a's transaction sees a's row only, whatever the query asks for.
         Assert.Equal("A-1", await AsAsync<string>(application, $"{TenantRowSecurity.Prefix(a.Id)} SELECT string_agg(sku, ',') FROM shared.products WHERE tenant_id = '{b.Id}' OR true"));
         Assert.Equal(0L, await AsAsync<long>(application, "SELECT count(*) FROM shared.products"));

@@ -47,6 +47,14 @@ public sealed partial class StartupMigrator(
 
             var shared = await runner.MigrateSharedAsync(cancellationToken);
             LogShared(shared.Count);
+            if (runner.Stores.ApplicationRole is { } applicationRole)
+            {
+                foreach (var (identifier, error) in await ApplicationRoleSetup.GrantDatabaseTenantsAsync(session, runner.Stores, applicationRole, cancellationToken))
+                {
+                    LogGrantFailed(identifier, error);
+                }
+            }
+
             if (!includeTenants)
             {
                 return new StartupMigrationResult(shared, [], waited);
@@ -113,6 +121,9 @@ public sealed partial class StartupMigrator(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created the application role {Role} (no BYPASSRLS, owns nothing)")]
     private partial void LogRoleCreated(string role);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Tenant {Identifier}'s database could not be granted to the application role: {Error}")]
+    private partial void LogGrantFailed(string identifier, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registry migrations applied: {Count}")]
     private partial void LogShared(int count);
