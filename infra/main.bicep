@@ -30,8 +30,22 @@ param workerImageName string = ''
 param postgresAdminPassword string
 
 @secure()
-@description('Random seed of the token signing key (the key is its base64), generated like the password.')
+@description('Password of the application role (tenant data; ConnectionStrings__tenancydb-app), generated like the administrator\'s.')
+param applicationRolePassword string
+
+// azd generates 15 characters per secret; the HMAC-SHA256 signing key must be at least 32 bytes (SigningKeys), so
+// the key is the base64 of three generated seeds (45 bytes, about 250 random bits).
+@secure()
+@description('First random seed of the token signing key, generated like the password.')
 param authSigningKeySeed string
+
+@secure()
+@description('Second random seed of the token signing key.')
+param authSigningKeySeed2 string
+
+@secure()
+@description('Third random seed of the token signing key.')
+param authSigningKeySeed3 string
 
 @description('Id of the active token signing key (configuration key Tenancy:Auth:SigningKeys:{id}).')
 param authSigningKeyId string = 'k1'
@@ -102,7 +116,9 @@ module keyVault 'modules/keyvault.bicep' = {
     officerPrincipalType: principalType
     secrets: {
       'auth-signing-key-seed': authSigningKeySeed
-      'auth-signing-key': base64(authSigningKeySeed)
+      'auth-signing-key-seed-2': authSigningKeySeed2
+      'auth-signing-key-seed-3': authSigningKeySeed3
+      'auth-signing-key': base64('${authSigningKeySeed}${authSigningKeySeed2}${authSigningKeySeed3}')
       'admin-password': adminPassword
       'applicationinsights-connection-string': monitoring.outputs.applicationInsightsConnectionString
     }
@@ -117,6 +133,8 @@ module postgres 'modules/postgres.bicep' = {
     tags: tags
     databaseName: 'tenancydb'
     administratorPassword: postgresAdminPassword
+    applicationRoleName: 'tenancy_app'
+    applicationRolePassword: applicationRolePassword
     skuName: postgresSkuName
     skuTier: postgresSkuTier
     keyVaultName: keyVault.outputs.name
@@ -169,6 +187,7 @@ module api 'modules/container-app.bicep' = {
     ]
     secrets: [
       { name: 'tenancydb', keyVaultUrl: '${vault}secrets/${postgres.outputs.connectionStringSecretName}', identity: identity.outputs.id }
+      { name: 'tenancydb-app', keyVaultUrl: '${vault}secrets/${postgres.outputs.applicationConnectionStringSecretName}', identity: identity.outputs.id }
       { name: 'cache', keyVaultUrl: '${vault}secrets/${redis.outputs.connectionStringSecretName}', identity: identity.outputs.id }
       { name: 'appinsights', keyVaultUrl: '${vault}secrets/applicationinsights-connection-string', identity: identity.outputs.id }
       { name: 'auth-signing-key', keyVaultUrl: '${vault}secrets/auth-signing-key', identity: identity.outputs.id }
@@ -176,6 +195,8 @@ module api 'modules/container-app.bicep' = {
     ]
     env: [
       { name: 'ConnectionStrings__tenancydb', secretRef: 'tenancydb' }
+      // Tenant data as the application role, so row-level security holds for shared-tier tenants.
+      { name: 'ConnectionStrings__tenancydb-app', secretRef: 'tenancydb-app' }
       { name: 'ConnectionStrings__cache', secretRef: 'cache' }
       { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', secretRef: 'appinsights' }
       { name: 'OTEL_SERVICE_NAME', value: 'api' }
@@ -212,11 +233,14 @@ module worker 'modules/container-app.bicep' = {
     ]
     secrets: [
       { name: 'tenancydb', keyVaultUrl: '${vault}secrets/${postgres.outputs.connectionStringSecretName}', identity: identity.outputs.id }
+      { name: 'tenancydb-app', keyVaultUrl: '${vault}secrets/${postgres.outputs.applicationConnectionStringSecretName}', identity: identity.outputs.id }
       { name: 'cache', keyVaultUrl: '${vault}secrets/${redis.outputs.connectionStringSecretName}', identity: identity.outputs.id }
       { name: 'appinsights', keyVaultUrl: '${vault}secrets/applicationinsights-connection-string', identity: identity.outputs.id }
     ]
     env: [
       { name: 'ConnectionStrings__tenancydb', secretRef: 'tenancydb' }
+      // Tenant data as the application role, so row-level security holds for shared-tier tenants.
+      { name: 'ConnectionStrings__tenancydb-app', secretRef: 'tenancydb-app' }
       { name: 'ConnectionStrings__cache', secretRef: 'cache' }
       { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', secretRef: 'appinsights' }
       { name: 'OTEL_SERVICE_NAME', value: 'worker' }

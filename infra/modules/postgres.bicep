@@ -1,6 +1,8 @@
 // PostgreSQL Flexible Server with the tenancy database. Reachable only from Azure services (the Container Apps
-// environment's outbound addresses) and only over TLS; the administrator password and the connection string the
-// apps read live in Key Vault only.
+// environment's outbound addresses) and only over TLS; the passwords and the connection strings the apps read live
+// in Key Vault only. Two logins: the administrator owns the tables (DDL, migrations), the application role serves
+// tenant data (not the owner, no BYPASSRLS, so row-level security binds it). ARM cannot create a PostgreSQL role:
+// the Worker creates the application role at its first start (StartupMigrator), with the password below.
 param name string
 param location string
 param tags object
@@ -11,6 +13,12 @@ param keyVaultName string
 
 @secure()
 param administratorPassword string
+
+@description('Login role the apps use for tenant data; created by the Worker, never altered once it exists.')
+param applicationRoleName string
+
+@secure()
+param applicationRolePassword string
 
 var administratorLogin = 'tenancyadmin'
 
@@ -68,5 +76,20 @@ resource connectionStringSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' =
   }
 }
 
+resource applicationPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'tenancydb-app-password'
+  properties: { value: applicationRolePassword }
+}
+
+resource applicationConnectionStringSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'tenancydb-app-connection-string'
+  properties: {
+    value: 'Host=${server.properties.fullyQualifiedDomainName};Port=5432;Database=${database.name};Username=${applicationRoleName};Password=${applicationRolePassword};SSL Mode=VerifyFull'
+  }
+}
+
 output fqdn string = server.properties.fullyQualifiedDomainName
 output connectionStringSecretName string = connectionStringSecret.name
+output applicationConnectionStringSecretName string = applicationConnectionStringSecret.name

@@ -6,14 +6,17 @@ namespace Tenancy.DeployTests;
 /// <summary>
 /// The environment variables a service reads, found in its code and the code of the projects it references:
 /// connection names given to <c>AddNpgsqlDataSource</c>, <c>AddRedisClient</c>, <c>AddTenancy</c> and
-/// <c>GetConnectionString</c> (as <c>ConnectionStrings__name</c>), and upper-case keys read as
-/// <c>Configuration["NAME"]</c> (OTEL_…, APPLICATIONINSIGHTS_…).
+/// <c>GetConnectionString</c> (as <c>ConnectionStrings__name</c>), the names <c>AddTenancy</c> derives from its
+/// connection name (<c>GetConnectionString(connectionName + "-app")</c>: <c>tenancydb-app</c>), and upper-case keys
+/// read as <c>Configuration["NAME"]</c> (OTEL_…, APPLICATIONINSIGHTS_…).
 /// </summary>
 internal static partial class AppSettingsScanner
 {
     public static IReadOnlySet<string> Scan(string projectDirectory)
     {
         var names = new SortedSet<string>(StringComparer.Ordinal);
+        var tenancyConnections = new List<string>();
+        var derivedSuffixes = new List<string>();
         foreach (var file in ProjectClosure(projectDirectory).SelectMany(SourceFiles))
         {
             var code = File.ReadAllText(file);
@@ -22,10 +25,18 @@ internal static partial class AppSettingsScanner
                 names.Add("ConnectionStrings__" + match.Groups["name"].Value);
             }
 
+            tenancyConnections.AddRange(TenancyConnectionName().Matches(code).Select(m => m.Groups["name"].Value));
+            derivedSuffixes.AddRange(DerivedConnectionSuffix().Matches(code).Select(m => m.Groups["suffix"].Value));
+
             foreach (Match match in ConfigurationKey().Matches(code))
             {
                 names.Add(match.Groups["key"].Value);
             }
+        }
+
+        foreach (var name in tenancyConnections)
+        {
+            names.UnionWith(derivedSuffixes.Select(suffix => "ConnectionStrings__" + name + suffix));
         }
 
         return names;
@@ -60,6 +71,13 @@ internal static partial class AppSettingsScanner
 
     [GeneratedRegex("""\b(?:AddNpgsqlDataSource|AddRedisClient|AddTenancy<[^>]+>|GetConnectionString)\("(?<name>[^"]+)"\)""")]
     private static partial Regex ConnectionName();
+
+    [GeneratedRegex("""\bAddTenancy<[^>]+>\("(?<name>[^"]+)"\)""")]
+    private static partial Regex TenancyConnectionName();
+
+    /// <summary>Inside <c>AddTenancy</c>, whose parameter is <c>connectionName</c>.</summary>
+    [GeneratedRegex("""GetConnectionString\(connectionName \+ "(?<suffix>[^"]+)"\)""")]
+    private static partial Regex DerivedConnectionSuffix();
 
     [GeneratedRegex("""Configuration\["(?<key>[A-Z][A-Z0-9_]+)"\]""")]
     private static partial Regex ConfigurationKey();

@@ -53,6 +53,8 @@ public sealed class DeploymentConsistencyTests
         {
             var read = AppSettingsScanner.Scan(Repository.PathOf(azureYaml.Services[app.ServiceName].Project));
             Assert.Contains("ConnectionStrings__tenancydb", read);
+            // The application role (no BYPASSRLS) that serves tenant data: required, or row-level security is moot.
+            Assert.Contains("ConnectionStrings__tenancydb-app", read);
             var expected = read.Concat(ReadOutsideScannedCode[app.ServiceName]).Select(DeployedApps.Normalize).ToHashSet(StringComparer.Ordinal);
             var set = app.Env.Select(e => e.Name).ToList();
 

@@ -8,7 +8,7 @@ namespace Tenancy.Migrations;
 /// Migrations at service start that are safe with replicas: every instance that migrates first takes one
 /// PostgreSQL advisory lock (on a direct session, which a transaction pooler would not keep), so concurrent
 /// starts run one after another and the later ones find nothing left to do. Instances that must not migrate
-/// wait for the shared schema instead.
+/// wait for the shared schema instead. Under the same lock, the application role is created if the server lacks it.
 /// </summary>
 public sealed partial class StartupMigrator(
     TenantMigrationRunner runner,
@@ -38,8 +38,23 @@ public sealed partial class StartupMigrator(
 
         try
         {
+            // Before the migrations, which grant the role the shared schema and every tenant's tables.
+            if (runner.Stores.ApplicationRole is { } role
+                && await ApplicationRoleSetup.EnsureAsync(session, runner.Stores.ApplicationConnectionString, cancellationToken))
+            {
+                LogRoleCreated(role);
+            }
+
             var shared = await runner.MigrateSharedAsync(cancellationToken);
             LogShared(shared.Count);
+            if (runner.Stores.ApplicationRole is { } applicationRole)
+            {
+                foreach (var (identifier, error) in await ApplicationRoleSetup.GrantDatabaseTenantsAsync(session, runner.Stores, applicationRole, cancellationToken))
+                {
+                    LogGrantFailed(identifier, error);
+                }
+            }
+
             if (!includeTenants)
             {
                 return new StartupMigrationResult(shared, [], waited);
@@ -103,6 +118,12 @@ public sealed partial class StartupMigrator(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for {Count} shared migration(s) to be applied by the Worker")]
     private partial void LogWaitingForSchema(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created the application role {Role} (no BYPASSRLS, owns nothing)")]
+    private partial void LogRoleCreated(string role);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Tenant {Identifier}'s database could not be granted to the application role: {Error}")]
+    private partial void LogGrantFailed(string identifier, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registry migrations applied: {Count}")]
     private partial void LogShared(int count);

@@ -24,6 +24,9 @@ public sealed class TenantMigrationRunner(
 {
     public TenantMigrationCatalog Catalog => catalog;
 
+    /// <summary>The owner and application connections the migrations run with and grant to.</summary>
+    public TenantStoreConnections Stores => stores;
+
     /// <summary>Applies the registry's own (shared) migrations.</summary>
     public async Task<IReadOnlyList<string>> MigrateSharedAsync(CancellationToken cancellationToken = default)
     {

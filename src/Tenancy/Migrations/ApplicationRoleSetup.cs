@@ -1,0 +1,125 @@
+using System.Text;
+using Npgsql;
+using Tenancy.Isolation;
+using Tenancy.Placement;
+
+namespace Tenancy.Migrations;
+
+/// <summary>
+/// Creates the application login role (the user of <c>ConnectionStrings:{name}-app</c>) when the server lacks it.
+/// Azure Resource Manager cannot create PostgreSQL roles, so in a cloud deploy the first instance that migrates
+/// does it, over the owner's session and under the migration lock; the migrations that follow grant it the tenant
+/// tables. An existing role is never altered (not its password, not its attributes): locally the AppHost made it,
+/// and in production an operator may have changed it on purpose. The shared migration grants the shared schema and
+/// schema-tier tenants to a role that lacks them; database-tier tenants are granted here.
+/// </summary>
+public static class ApplicationRoleSetup
+{
+    /// <summary>PostgreSQL's longest identifier (NAMEDATALEN - 1), in bytes.</summary>
+    private const int MaxRoleNameBytes = 63;
+
+    /// <summary>Creates the role that <paramref name="applicationConnectionString"/> logs in as, if missing; true when it did.</summary>
+    public static async Task<bool> EnsureAsync(NpgsqlConnection owner, string applicationConnectionString, CancellationToken cancellationToken)
+    {
+        var login = new NpgsqlConnectionStringBuilder(applicationConnectionString);
+        var role = ValidRoleName(login.Username);
+        // The statement is rendered by the server: format's %L quotes the password as a literal, whatever it holds.
+        // No role attribute beyond LOGIN: no superuser, no BYPASSRLS (row-level security must bind it), no CREATEDB/CREATEROLE.
+        await using var render = new NpgsqlCommand(
+            "SELECT format('CREATE ROLE %s LOGIN PASSWORD %L NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION', $1::text, $2::text) " +
+            "WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $3)",
+            owner)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter { Value = SqlIdentifier.Quote(role) },
+                new NpgsqlParameter { Value = (object?)login.Password ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
+                new NpgsqlParameter { Value = role },
+            },
+        };
+        if (await render.ExecuteScalarAsync(cancellationToken) is not string create)
+        {
+            return false;
+        }
+
+        if (string.IsNullOrEmpty(login.Password))
+        {
+            throw new InvalidOperationException($"The application role '{role}' does not exist and its connection string has no password to create it with.");
+        }
+
+        await using var command = new NpgsqlCommand(create, owner);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Gives <paramref name="role"/> what provisioning gives it on every database-tier tenant of the main server that
+    /// was made before the role existed (no CONNECT granted to it): its tables, then CONNECT, with the database closed
+    /// to everyone else. The grant of CONNECT comes last, so a run cut short is finished by the next one. Returns the
+    /// tenants that failed; the others are granted regardless.
+    /// </summary>
+    public static async Task<IReadOnlyList<(string Identifier, string Error)>> GrantDatabaseTenantsAsync(
+        NpgsqlConnection owner, TenantStoreConnections stores, string role, CancellationToken cancellationToken)
+    {
+        var ungranted = new List<(string Identifier, string Database, string Schema)>();
+        await using (var find = new NpgsqlCommand(
+            """
+            SELECT t.identifier, t.database_name, t.schema_name
+            FROM tenancy.tenants t JOIN pg_database d ON d.datname = t.database_name
+            WHERE t.isolation = 'Database' AND t.connection_reference IS NULL AND t.status <> 'Deleted'
+              AND NOT EXISTS (SELECT 1 FROM aclexplode(d.datacl) a
+                              WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = $1) AND a.privilege_type = 'CONNECT')
+            ORDER BY t.identifier
+            """,
+            owner) { Parameters = { new NpgsqlParameter { Value = role } } })
+        await using (var reader = await find.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ungranted.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        var failed = new List<(string Identifier, string Error)>();
+        foreach (var (identifier, database, schema) in ungranted)
+        {
+            try
+            {
+                await using (var tenantDatabase = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(stores.OwnerFor(database, null)) { Pooling = false }.ConnectionString))
+                {
+                    await tenantDatabase.OpenAsync(cancellationToken);
+                    await using var tables = new NpgsqlCommand(TenantRowSecurity.GrantSchemaSql(schema, role), tenantDatabase);
+                    await tables.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                await using var connect = new NpgsqlCommand(
+                    $"REVOKE ALL ON DATABASE {SqlIdentifier.Quote(database)} FROM PUBLIC; GRANT CONNECT ON DATABASE {SqlIdentifier.Quote(database)} TO {SqlIdentifier.Quote(role)}",
+                    owner);
+                await connect.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (PostgresException ex)
+            {
+                failed.Add((identifier, $"{ex.SqlState}: {ex.MessageText}"));
+            }
+        }
+
+        return failed;
+    }
+
+    private static string ValidRoleName(string? role)
+    {
+        if (string.IsNullOrEmpty(role))
+        {
+            throw new InvalidOperationException("The application role's connection string names no user (Username=…).");
+        }
+
+        // PostgreSQL would truncate a longer name (another role) or reject these; say so before any SQL runs.
+        if (Encoding.UTF8.GetByteCount(role) > MaxRoleNameBytes || role.Contains('\0', StringComparison.Ordinal)
+            || role.StartsWith("pg_", StringComparison.OrdinalIgnoreCase) || role.Equals("public", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"'{role}' cannot be the application role's name: at most {MaxRoleNameBytes} bytes, not 'public', not starting with 'pg_'.");
+        }
+
+        return role;
+    }
+}
