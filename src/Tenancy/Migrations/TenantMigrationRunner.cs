@@ -161,10 +161,7 @@ public sealed class TenantMigrationRunner(
                 reader.IsDBNull(6) ? null : reader.GetString(6)));
         }
 
-        if (identifiers is not null && identifiers.Except(states.Select(s => s.Identifier), StringComparer.Ordinal).FirstOrDefault() is { } missing)
-        {
-            throw new Context.TenantNotFoundException(missing);
-        }
+        Context.TenantNotFoundException.ThrowIfAnyMissing(identifiers, states.Select(s => s.Identifier));
 
         return states;
     }
