@@ -56,15 +56,7 @@ public static class TenancyExtensions
         services.AddSingleton<Backup.TenantBackupService>();
         services.AddSingleton<TenantStoreProbe>();
         services.AddOptions<TenantMoveOptions>().Bind(builder.Configuration.GetSection(TenantMoveOptions.SectionName));
-        services.AddSingleton(sp => new TenantMover(
-            sp.GetRequiredService<NpgsqlDataSource>(),
-            sp.GetRequiredService<TenantStoreConnections>(),
-            sp.GetRequiredService<TenantStoreBuilder>(),
-            sp.GetRequiredService<TenantMigrationCatalog>(),
-            sp.GetRequiredService<TenantValidation>(),
-            sp.GetRequiredService<TenantLookup>(),
-            sp.GetRequiredService<IOptions<TenantMoveOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<TenantMover>();
         // Options per scope: the connection depends on the scope's tenant (a database-tier tenant has its own pool).
         services.AddDbContext<TTenantDbContext>(
             (sp, options) => options

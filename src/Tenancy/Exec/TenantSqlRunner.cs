@@ -33,10 +33,7 @@ public sealed class TenantSqlRunner(NpgsqlDataSource dataSource)
             targets.Add(new TenantSqlTarget(reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
         }
 
-        if (identifiers is not null && identifiers.Except(targets.Select(t => t.Identifier), StringComparer.Ordinal).FirstOrDefault() is { } missing)
-        {
-            throw new TenantNotFoundException(missing);
-        }
+        TenantNotFoundException.ThrowIfAnyMissing(identifiers, targets.Select(t => t.Identifier));
 
         return targets;
     }

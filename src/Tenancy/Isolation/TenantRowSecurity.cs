@@ -58,6 +58,10 @@ public static class TenantRowSecurity
         $"GRANT USAGE ON SCHEMA {SqlIdentifier.Quote(schemaName)} TO {SqlIdentifier.Quote(applicationRole)};\n" +
         $"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {SqlIdentifier.Quote(schemaName)} TO {SqlIdentifier.Quote(applicationRole)};\n";
 
+    /// <summary>Closes a tenant database to everyone but the owner and the application role (database tier, main server).</summary>
+    public static string GrantDatabaseSql(string databaseName, string applicationRole) =>
+        $"REVOKE ALL ON DATABASE {SqlIdentifier.Quote(databaseName)} FROM PUBLIC; GRANT CONNECT ON DATABASE {SqlIdentifier.Quote(databaseName)} TO {SqlIdentifier.Quote(applicationRole)}";
+
     /// <summary>Grants the application role every existing schema-tier tenant's tables (a role added to a running deployment).</summary>
     public static string GrantExistingSchemasSql(string applicationRole) => $$"""
         DO $tenancy$

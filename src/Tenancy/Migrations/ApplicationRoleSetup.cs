@@ -92,9 +92,7 @@ public static class ApplicationRoleSetup
                     await tables.ExecuteNonQueryAsync(cancellationToken);
                 }
 
-                await using var connect = new NpgsqlCommand(
-                    $"REVOKE ALL ON DATABASE {SqlIdentifier.Quote(database)} FROM PUBLIC; GRANT CONNECT ON DATABASE {SqlIdentifier.Quote(database)} TO {SqlIdentifier.Quote(role)}",
-                    owner);
+                await using var connect = new NpgsqlCommand(TenantRowSecurity.GrantDatabaseSql(database, role), owner);
                 await connect.ExecuteNonQueryAsync(cancellationToken);
             }
             catch (PostgresException ex)

@@ -109,6 +109,12 @@ public sealed class TenantMigrationRunner(
     {
         await using var db = await registry.CreateDbContextAsync(cancellationToken);
         var registryPending = await GetPendingSharedAsync(db, cancellationToken);
+        return [.. registryPending, .. (await GetPendingSharedStoreAsync(cancellationToken)).Select(id => $"{TenantStore.SharedSchema}: {id}")];
+    }
+
+    /// <summary>The tenant migrations the shared tier's schema lacks.</summary>
+    public async Task<IReadOnlyList<string>> GetPendingSharedStoreAsync(CancellationToken cancellationToken = default)
+    {
         // Before the registry has its shared_migrations table, every tenant migration is pending in the shared schema.
         string[] applied = [];
         await using (var exists = dataSource.CreateCommand("SELECT to_regclass('tenancy.shared_migrations') IS NOT NULL"))
@@ -120,7 +126,7 @@ public sealed class TenantMigrationRunner(
             }
         }
 
-        return [.. registryPending, .. catalog.Migrations.Where(m => !applied.Contains(m.Id)).Select(m => $"{TenantStore.SharedSchema}: {m.Id}")];
+        return [.. catalog.Migrations.Select(m => m.Id).Except(applied, StringComparer.Ordinal)];
     }
 
     private static async Task<IReadOnlyList<string>> GetPendingSharedAsync(RegistryDbContext db, CancellationToken cancellationToken)
@@ -161,10 +167,7 @@ public sealed class TenantMigrationRunner(
                 reader.IsDBNull(6) ? null : reader.GetString(6)));
         }
 
-        if (identifiers is not null && identifiers.Except(states.Select(s => s.Identifier), StringComparer.Ordinal).FirstOrDefault() is { } missing)
-        {
-            throw new Context.TenantNotFoundException(missing);
-        }
+        Context.TenantNotFoundException.ThrowIfAnyMissing(identifiers, states.Select(s => s.Identifier));
 
         return states;
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Tenancy.Context;
 using Tenancy.Deletion;
@@ -27,9 +28,11 @@ public sealed class TenantMover(
     TenantMigrationCatalog catalog,
     TenantValidation validation,
     TenantLookup lookup,
-    TenantMoveOptions options,
+    IOptions<TenantMoveOptions> moveOptions,
     TimeProvider clock)
 {
+    private readonly TenantMoveOptions _options = moveOptions.Value;
+
     public async Task<TenantMoveResult> MoveAsync(
         string identifier,
         TenantIsolation target,
@@ -65,7 +68,7 @@ public sealed class TenantMover(
         IReadOnlyDictionary<string, TableChecksum> copied;
         try
         {
-            await Task.Delay(options.GraceMilliseconds, cancellationToken);
+            await Task.Delay(_options.GraceMilliseconds, cancellationToken);
             progress?.Report(TenantMoveStage.Preparing);
             await storeBuilder.PrepareAsync(to, tenant.Id, cancellationToken);
 
@@ -159,7 +162,7 @@ public sealed class TenantMover(
             RETURNING writes_frozen_until
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = tenantId });
-        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow().AddSeconds(options.FreezeSeconds) });
+        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow().AddSeconds(_options.FreezeSeconds) });
         var frozen = await command.ExecuteScalarAsync(cancellationToken) as DateTime?;
         lookup.Invalidate();
         return frozen is { } until ? new DateTimeOffset(until, TimeSpan.Zero) : null;

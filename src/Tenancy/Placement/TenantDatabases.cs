@@ -40,9 +40,7 @@ public static class TenantDatabases
             if (stores.ApplicationRole is { } role && reference is null)
             {
                 // Only the application role (and the owner) may connect to a tenant's database.
-                await using var restrict = new NpgsqlCommand(
-                    $"REVOKE ALL ON DATABASE {SqlIdentifier.Quote(databaseName)} FROM PUBLIC; GRANT CONNECT ON DATABASE {SqlIdentifier.Quote(databaseName)} TO {SqlIdentifier.Quote(role)}",
-                    server);
+                await using var restrict = new NpgsqlCommand(TenantRowSecurity.GrantDatabaseSql(databaseName, role), server);
                 await restrict.ExecuteNonQueryAsync(cancellationToken);
             }
         }

@@ -20,7 +20,7 @@ public sealed class TenantStoreProbe(
     public async Task<IReadOnlyList<TenantStoreCheck>> CheckAllAsync(int parallelism = 8, CancellationToken cancellationToken = default)
     {
         var pending = (await migrations.CheckAsync(cancellationToken: cancellationToken)).ToDictionary(s => s.Identifier, s => s.Pending, StringComparer.Ordinal);
-        var sharedPending = await SharedPendingAsync(cancellationToken);
+        var sharedPending = await migrations.GetPendingSharedStoreAsync(cancellationToken);
         var tenants = new List<TenantInfo>();
         await using (var command = registry.CreateCommand("""
             SELECT id, identifier, isolation, schema_name, database_name, connection_reference
@@ -78,13 +78,6 @@ public sealed class TenantStoreProbe(
         {
             return new TenantStoreCheck(tenant.Identifier, tenant.Isolation, store, false, ex.Message, Stopwatch.GetElapsedTime(started), pending);
         }
-    }
-
-    private async Task<IReadOnlyList<string>> SharedPendingAsync(CancellationToken cancellationToken)
-    {
-        await using var command = registry.CreateCommand("SELECT coalesce(array_agg(migration_id), '{}') FROM tenancy.shared_migrations");
-        var applied = (string[])(await command.ExecuteScalarAsync(cancellationToken))!;
-        return [.. migrations.Catalog.Migrations.Select(m => m.Id).Except(applied, StringComparer.Ordinal)];
     }
 }
 

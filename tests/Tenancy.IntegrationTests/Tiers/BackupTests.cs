@@ -1,10 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tenancy.Backup;
-using Tenancy.Context;
 using Tenancy.Provisioning;
-using Tenancy.Resolution;
-using Tenancy.Sales;
 using Tenancy.Tenants;
 
 namespace Tenancy.IntegrationTests.Tiers;
@@ -22,7 +19,7 @@ public sealed class BackupTests(PostgresFixture fixture)
         var tiers = await TierDatabase.CreateAsync(fixture);
         var source = await tiers.ProvisionAsync(from, "source");
         var neighbour = await tiers.ProvisionAsync(from, "neighbour");
-        await SeedAsync(tiers, source);
+        await tiers.SeedSalesAsync(source, products: 4);
         await tiers.AddProductAsync(neighbour, "N-1", "not in the backup");
         var backups = tiers.Services.GetRequiredService<TenantBackupService>();
         using var archive = new MemoryStream();
@@ -31,7 +28,7 @@ public sealed class BackupTests(PostgresFixture fixture)
         archive.Position = 0;
         var restored = await backups.RestoreAsync(archive, new NewTenant(PostgresFixture.NewIdentifier("restored"), "Restored", Isolation: to));
 
-        var restoredInfo = await FreshAsync(tiers, restored.Identifier);
+        var restoredInfo = await tiers.FindAsync(restored.Identifier);
         Assert.Equal(to, restoredInfo.Isolation);
         Assert.Equal(await SnapshotAsync(tiers, source), await SnapshotAsync(tiers, restoredInfo));
         Assert.Empty((await ProductIdsAsync(tiers, source)).Intersect(await ProductIdsAsync(tiers, restoredInfo)));
@@ -46,10 +43,10 @@ public sealed class BackupTests(PostgresFixture fixture)
     {
         var tiers = await TierDatabase.CreateAsync(fixture);
         var source = await tiers.ProvisionAsync(TenantIsolation.Shared, "template");
-        await SeedAsync(tiers, source);
+        await tiers.SeedSalesAsync(source, products: 4);
 
         var clone = await tiers.Services.GetRequiredService<TenantBackupService>().CloneAsync(source.Identifier, PostgresFixture.NewIdentifier("clone"));
-        var cloneInfo = await FreshAsync(tiers, clone.Identifier);
+        var cloneInfo = await tiers.FindAsync(clone.Identifier);
         Assert.Equal(await SnapshotAsync(tiers, source), await SnapshotAsync(tiers, cloneInfo));
 
         await tiers.AddProductAsync(cloneInfo, "ONLY-CLONE", "x");
@@ -69,7 +66,7 @@ public sealed class BackupTests(PostgresFixture fixture)
 
         // A manifest that promises rows the archive does not hold: the load fails verification, the new tenant is removed.
         var source = await tiers.ProvisionAsync(TenantIsolation.Schema);
-        await SeedAsync(tiers, source);
+        await tiers.SeedSalesAsync(source, products: 4);
         using var archive = new MemoryStream();
         await backups.BackupAsync(source.Identifier, archive);
         using var tampered = Tamper(archive);
@@ -102,35 +99,12 @@ public sealed class BackupTests(PostgresFixture fixture)
         return copy;
     }
 
-    private static async Task SeedAsync(TierDatabase tiers, TenantInfo tenant)
-    {
-        await using var scope = tiers.Services.GetRequiredService<TenantScopeFactory>().BeginScope(tenant);
-        var db = scope.Services.GetRequiredService<SalesDbContext>();
-        var customer = new Customer { Name = "Ada", Email = "ada@example.com" };
-        var location = new Location { Name = "Main", Code = "MAIN", Address = "1 Main st" };
-        var products = Enumerable.Range(1, 4).Select(i => new Product { Sku = $"S-{i}", Name = $"Prodüct {i}", Price = i * 0.99m }).ToList();
-        db.AddRange(customer, location);
-        db.AddRange(products);
-        await db.SaveChangesAsync();
-        db.Orders.Add(new Order
-        {
-            CustomerId = customer.Id,
-            LocationId = location.Id,
-            Total = 2.97m,
-            CreatedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero),
-            Lines = [.. products.Take(3).Select(p => new OrderLine { ProductId = p.Id, Quantity = 1, UnitPrice = p.Price, LineTotal = p.Price })],
-        });
-        await db.SaveChangesAsync();
-    }
-
     /// <summary>
     /// Every row the tenant sees, by content: a restore or clone gives rows new ids (and the new tenant's id), so
     /// references are followed to what they name (an order's customer by name, a line's product by SKU).
     /// </summary>
-    private static async Task<string> SnapshotAsync(TierDatabase tiers, TenantInfo tenant)
+    private static Task<string> SnapshotAsync(TierDatabase tiers, TenantInfo tenant) => tiers.InTenantAsync(tenant, async db =>
     {
-        await using var scope = tiers.Services.GetRequiredService<TenantScopeFactory>().BeginScope(tenant);
-        var db = scope.Services.GetRequiredService<SalesDbContext>();
         var products = await db.Products.ToDictionaryAsync(p => p.Id);
         var customers = await db.Customers.ToDictionaryAsync(c => c.Id);
         var locations = await db.Locations.ToDictionaryAsync(l => l.Id);
@@ -141,14 +115,8 @@ public sealed class BackupTests(PostgresFixture fixture)
             .. locations.Values.Select(l => $"{l.Code} {l.Name} {l.Address}").Order(),
             .. orders.Select(o => $"{customers[o.CustomerId].Name} @{locations[o.LocationId].Code} {o.Total} {o.CreatedAt.UtcDateTime:O} " +
                                   $"[{string.Join(",", o.Lines.Select(l => $"{products[l.ProductId].Sku}x{l.Quantity}={l.LineTotal}").Order())}]").Order()]);
-    }
+    });
 
-    private static async Task<HashSet<Guid>> ProductIdsAsync(TierDatabase tiers, TenantInfo tenant)
-    {
-        await using var scope = tiers.Services.GetRequiredService<TenantScopeFactory>().BeginScope(tenant);
-        return [.. await scope.Services.GetRequiredService<SalesDbContext>().Products.Select(p => p.Id).ToListAsync()];
-    }
-
-    private static async Task<TenantInfo> FreshAsync(TierDatabase tiers, string identifier) =>
-        (await tiers.Services.GetRequiredService<TenantLookup>().FindByIdentifierAsync(identifier))!;
+    private static async Task<HashSet<Guid>> ProductIdsAsync(TierDatabase tiers, TenantInfo tenant) =>
+        [.. await tiers.InTenantAsync(tenant, db => db.Products.Select(p => p.Id).ToListAsync())];
 }

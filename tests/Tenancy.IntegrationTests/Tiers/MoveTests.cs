@@ -4,8 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Tenancy.Context;
 using Tenancy.Moves;
-using Tenancy.Resolution;
-using Tenancy.Sales;
 using Tenancy.Tenants;
 
 namespace Tenancy.IntegrationTests.Tiers;
@@ -23,24 +21,24 @@ public sealed class MoveTests(PostgresFixture fixture)
         var tenant = await tiers.ProvisionAsync(TenantIsolation.Schema, "mover");
         var neighbour = await tiers.ProvisionAsync(TenantIsolation.Shared, "neighbour");
         await tiers.AddProductAsync(neighbour, "N-1", "the neighbour's");
-        await SeedAsync(tiers, tenant);
+        await tiers.SeedSalesAsync(tenant, products: 3);
         var before = await SnapshotAsync(tiers, tenant);
         var mover = tiers.Services.GetRequiredService<TenantMover>();
 
         var toDatabase = await mover.MoveAsync(tenant.Identifier, TenantIsolation.Database);
-        tenant = await FreshAsync(tiers, tenant);
+        tenant = await tiers.FindAsync(tenant.Identifier);
         Assert.Equal((TenantIsolation.Database, before), (tenant.Isolation, await SnapshotAsync(tiers, tenant)));
         Assert.False(await tiers.Services.SchemaExistsAsync(tenant.SchemaName!));
         Assert.Equal(3, toDatabase.Tables["products"].Rows);
 
         await mover.MoveAsync(tenant.Identifier, TenantIsolation.Shared);
         var databaseName = tenant.DatabaseName!;
-        tenant = await FreshAsync(tiers, tenant);
+        tenant = await tiers.FindAsync(tenant.Identifier);
         Assert.Equal((TenantIsolation.Shared, before), (tenant.Isolation, await SnapshotAsync(tiers, tenant)));
         Assert.False(await tiers.Services.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", databaseName));
 
         await mover.MoveAsync(tenant.Identifier, TenantIsolation.Schema);
-        tenant = await FreshAsync(tiers, tenant);
+        tenant = await tiers.FindAsync(tenant.Identifier);
         Assert.Equal((TenantIsolation.Schema, before), (tenant.Isolation, await SnapshotAsync(tiers, tenant)));
         Assert.Equal(0L, await tiers.Services.ScalarAsync<long>("SELECT count(*) FROM shared.products WHERE tenant_id = $1", tenant.Id));
         Assert.Equal(["N-1"], await tiers.SkusAsync(neighbour));
@@ -68,7 +66,7 @@ public sealed class MoveTests(PostgresFixture fixture)
 
         Assert.Equal(["B-1"], readDuringCopy);
         Assert.IsType<TenantMovingException>(writeDuringCopy);
-        var moved = await FreshAsync(tiers, tenant);
+        var moved = await tiers.FindAsync(tenant.Identifier);
         Assert.Equal(["B-1"], await tiers.SkusAsync(moved));
         // A request that began before the switch cannot write to the copy that is gone.
         await Assert.ThrowsAsync<TenantMovingException>(() => tiers.AddProductAsync(tenant, "STALE", "old placement"));
@@ -83,12 +81,12 @@ public sealed class MoveTests(PostgresFixture fixture)
             ["Tenancy:Connections:unreachable"] = "Host=127.0.0.1;Port=1;Username=nobody;Password=x;Database=nowhere;Timeout=2",
         });
         var tenant = await tiers.ProvisionAsync(TenantIsolation.Schema, "stays");
-        await SeedAsync(tiers, tenant);
+        await tiers.SeedSalesAsync(tenant, products: 3);
         var before = await SnapshotAsync(tiers, tenant);
 
         await Assert.ThrowsAnyAsync<NpgsqlException>(() => tiers.Services.GetRequiredService<TenantMover>().MoveAsync(tenant.Identifier, TenantIsolation.Database, "unreachable"));
 
-        var after = await FreshAsync(tiers, tenant);
+        var after = await tiers.FindAsync(tenant.Identifier);
         Assert.Equal((TenantIsolation.Schema, tenant.SchemaName, (DateTimeOffset?)null), (after.Isolation, after.SchemaName, after.WritesFrozenUntil));
         Assert.Equal(before, await SnapshotAsync(tiers, after));
         await tiers.AddProductAsync(after, "STILL", "writable");
@@ -104,7 +102,7 @@ public sealed class MoveTests(PostgresFixture fixture)
         await Assert.ThrowsAsync<Registry.TenantStateException>(() => mover.MoveAsync(tenant.Identifier, TenantIsolation.Schema));
         await Assert.ThrowsAsync<TenantNotFoundException>(() => mover.MoveAsync("nobody-here", TenantIsolation.Shared));
         await Assert.ThrowsAsync<Provisioning.TenantValidationException>(() => mover.MoveAsync(tenant.Identifier, TenantIsolation.Shared, "anything"));
-        Assert.Equal(TenantIsolation.Schema, (await FreshAsync(tiers, tenant)).Isolation);
+        Assert.Equal(TenantIsolation.Schema, (await tiers.FindAsync(tenant.Identifier)).Isolation);
     }
 
     [Fact]
@@ -129,7 +127,7 @@ public sealed class MoveTests(PostgresFixture fixture)
         Assert.NotEqual(0, cli.ExitCode);
         await Assert.ThrowsAsync<TenantMovingException>(() => tiers.AddProductAsync(tenant, "DURING", "frozen"));
 
-        var after = await FreshAsync(tiers, tenant);
+        var after = await tiers.FindAsync(tenant.Identifier);
         Assert.Equal((TenantIsolation.Schema, tenant.SchemaName, (string?)null), (after.Isolation, after.SchemaName, after.DatabaseName));
         Assert.Equal(300000L, await tiers.Services.ScalarAsync<long>($"SELECT count(*) FROM {tenant.SchemaName}.products"));
         Assert.Equal(300000, await CountProductsAsync(tiers, after));
@@ -138,7 +136,7 @@ public sealed class MoveTests(PostgresFixture fixture)
 
         var retried = await tiers.Services.GetRequiredService<TenantMover>().MoveAsync(tenant.Identifier, TenantIsolation.Database);
         Assert.Equal(300001, retried.Tables["products"].Rows);
-        Assert.Equal(300001, await CountProductsAsync(tiers, await FreshAsync(tiers, tenant)));
+        Assert.Equal(300001, await CountProductsAsync(tiers, await tiers.FindAsync(tenant.Identifier)));
     }
 
     private static Process StartCli(TierDatabase tiers, params string[] args)
@@ -153,48 +151,19 @@ public sealed class MoveTests(PostgresFixture fixture)
         return Process.Start(start)!;
     }
 
-    private static async Task SeedAsync(TierDatabase tiers, TenantInfo tenant)
-    {
-        await using var scope = tiers.Services.GetRequiredService<TenantScopeFactory>().BeginScope(tenant);
-        var db = scope.Services.GetRequiredService<SalesDbContext>();
-        var customer = new Customer { Name = "Ada", Email = "ada@example.com" };
-        var location = new Location { Name = "Main street", Code = "MAIN" };
-        var products = Enumerable.Range(1, 3).Select(i => new Product { Sku = $"S-{i}", Name = $"Product {i} ünïcode", Price = i * 1.25m }).ToList();
-        db.AddRange(customer, location);
-        db.AddRange(products);
-        await db.SaveChangesAsync();
-        db.Orders.Add(new Order
-        {
-            CustomerId = customer.Id,
-            LocationId = location.Id,
-            Total = 3.75m,
-            CreatedAt = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero),
-            Lines = [.. products.Take(2).Select(p => new OrderLine { ProductId = p.Id, Quantity = 1, UnitPrice = p.Price, LineTotal = p.Price })],
-        });
-        await db.SaveChangesAsync();
-    }
-
     /// <summary>What the tenant's own code sees, as text: products, customers, locations, orders and lines.</summary>
-    private static async Task<string> SnapshotAsync(TierDatabase tiers, TenantInfo tenant)
+    private static Task<string> SnapshotAsync(TierDatabase tiers, TenantInfo tenant) => tiers.InTenantAsync(tenant, async db =>
     {
-        await using var scope = tiers.Services.GetRequiredService<TenantScopeFactory>().BeginScope(tenant);
-        var db = scope.Services.GetRequiredService<SalesDbContext>();
         var products = await db.Products.OrderBy(p => p.Id).Select(p => $"{p.Id} {p.Sku} {p.Name} {p.Price}").ToListAsync();
         var customers = await db.Customers.OrderBy(c => c.Id).Select(c => $"{c.Id} {c.Name} {c.Email}").ToListAsync();
         var locations = await db.Locations.OrderBy(l => l.Id).Select(l => $"{l.Id} {l.Code}").ToListAsync();
         var orders = await db.Orders.Include(o => o.Lines).OrderBy(o => o.Id).ToListAsync();
         return string.Join("\n", [.. products, .. customers, .. locations,
             .. orders.Select(o => $"{o.Id} {o.CustomerId} {o.LocationId} {o.Total} {o.CreatedAt:O} [{string.Join(",", o.Lines.OrderBy(l => l.Id).Select(l => $"{l.ProductId}x{l.Quantity}={l.LineTotal}"))}]")]);
-    }
+    });
 
-    private static async Task<int> CountProductsAsync(TierDatabase tiers, TenantInfo tenant)
-    {
-        await using var scope = tiers.Services.GetRequiredService<TenantScopeFactory>().BeginScope(tenant);
-        return await scope.Services.GetRequiredService<SalesDbContext>().Products.CountAsync();
-    }
-
-    private static async Task<TenantInfo> FreshAsync(TierDatabase tiers, TenantInfo tenant) =>
-        (await tiers.Services.GetRequiredService<TenantLookup>().FindByIdentifierAsync(tenant.Identifier))!;
+    private static Task<int> CountProductsAsync(TierDatabase tiers, TenantInfo tenant) =>
+        tiers.InTenantAsync(tenant, db => db.Products.CountAsync());
 
     private sealed class Stages(Action<TenantMoveStage> report) : IProgress<TenantMoveStage>
     {

@@ -64,23 +64,49 @@ internal sealed class TierDatabase
     {
         var tenant = await Services.GetRequiredService<TenantProvisioner>()
             .ProvisionAsync(new NewTenant(PostgresFixture.NewIdentifier(prefix), "Tier test", Isolation: isolation, ConnectionReference: reference));
-        return (await Services.GetRequiredService<TenantLookup>().FindByIdentifierAsync(tenant.Identifier))!;
+        return await FindAsync(tenant.Identifier);
     }
 
-    public async Task AddProductAsync(TenantInfo tenant, string sku, string name)
+    /// <summary>The tenant as the registry has it now (its placement after a move, a restored or cloned tenant).</summary>
+    public async Task<TenantInfo> FindAsync(string identifier) =>
+        (await Services.GetRequiredService<TenantLookup>().FindByIdentifierAsync(identifier))!;
+
+    /// <summary>Runs <paramref name="work"/> on the tenant's own <see cref="SalesDbContext"/>, as its requests would.</summary>
+    public async Task<T> InTenantAsync<T>(TenantInfo tenant, Func<SalesDbContext, Task<T>> work)
     {
         await using var scope = Services.GetRequiredService<TenantScopeFactory>().BeginScope(tenant);
-        var db = scope.Services.GetRequiredService<SalesDbContext>();
-        db.Products.Add(new Product { Sku = sku, Name = name, Price = 1 });
+        return await work(scope.Services.GetRequiredService<SalesDbContext>());
+    }
+
+    /// <summary>A customer, a location, <paramref name="products"/> products and one order with a line for each product but the last.</summary>
+    public Task SeedSalesAsync(TenantInfo tenant, int products) => InTenantAsync(tenant, async db =>
+    {
+        var customer = new Customer { Name = "Ada", Email = "ada@example.com" };
+        var location = new Location { Name = "Main street", Code = "MAIN", Address = "1 Main st" };
+        var items = Enumerable.Range(1, products).Select(i => new Product { Sku = $"S-{i}", Name = $"Prodüct {i} ünïcode", Price = i * 1.25m }).ToList();
+        db.AddRange(customer, location);
+        db.AddRange(items);
         await db.SaveChangesAsync();
-    }
+        var lines = items.SkipLast(1).Select(p => new OrderLine { ProductId = p.Id, Quantity = 1, UnitPrice = p.Price, LineTotal = p.Price }).ToList();
+        db.Orders.Add(new Order
+        {
+            CustomerId = customer.Id,
+            LocationId = location.Id,
+            Total = lines.Sum(l => l.LineTotal),
+            CreatedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero),
+            Lines = lines,
+        });
+        return await db.SaveChangesAsync();
+    });
 
-    public async Task<List<string>> SkusAsync(TenantInfo tenant)
+    public Task AddProductAsync(TenantInfo tenant, string sku, string name) => InTenantAsync(tenant, db =>
     {
-        await using var scope = Services.GetRequiredService<TenantScopeFactory>().BeginScope(tenant);
-        var db = scope.Services.GetRequiredService<SalesDbContext>();
-        return await db.Products.OrderBy(p => p.Sku).Select(p => p.Sku).ToListAsync();
-    }
+        db.Products.Add(new Product { Sku = sku, Name = name, Price = 1 });
+        return db.SaveChangesAsync();
+    });
+
+    public Task<List<string>> SkusAsync(TenantInfo tenant) =>
+        InTenantAsync(tenant, db => db.Products.OrderBy(p => p.Sku).Select(p => p.Sku).ToListAsync());
 
     /// <summary>Raw SQL as the application role, on its own connection to <paramref name="database"/> (this database when null).</summary>
     public async Task<T?> AsApplicationAsync<T>(string sql, string? database = null)
