@@ -47,16 +47,8 @@ public sealed partial class TenancyClient
         Http.SendAsync(NewRequest(method, path, body, host, tenantHeader));
 
     /// <summary>Sends without signing in, with <paramref name="token"/> as the bearer token when given.</summary>
-    public Task<HttpResponseMessage> SendWithTokenAsync(string? token, HttpMethod method, string path, object? body = null, string? host = null, string? tenantHeader = null)
-    {
-        var request = NewRequest(method, path, body, host, tenantHeader);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return Anonymous.SendAsync(request);
-    }
+    public Task<HttpResponseMessage> SendWithTokenAsync(string? token, HttpMethod method, string path, object? body = null, string? host = null, string? tenantHeader = null) =>
+        Anonymous.SendAsync(NewRequest(method, path, body, host, tenantHeader, token));
 
     public Task<HttpResponseMessage> AsTenant(string identifier, HttpMethod method, string path, object? body = null) =>
         SendAsync(method, path, body, host: $"{identifier}.localhost");
@@ -88,11 +80,23 @@ public sealed partial class TenancyClient
         return identifier;
     }
 
-    public async Task<Guid> CreateProductAsync(string identifier, string sku, string name, decimal price = 10)
+    public Task<Guid> CreateProductAsync(string identifier, string sku, string name, decimal price = 10) =>
+        CreateAsync(identifier, "/api/products", new { sku, name, price });
+
+    /// <summary>POSTs <paramref name="body"/> to <paramref name="path"/> as the tenant's owner; asserts 201 and returns the new id.</summary>
+    public async Task<Guid> CreateAsync(string identifier, string path, object body)
     {
-        var response = await AsTenant(identifier, HttpMethod.Post, "/api/products", new { sku, name, price });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(Json)).GetProperty("id").GetGuid();
+        var response = await AsTenant(identifier, HttpMethod.Post, path, body);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await ReadAsync(response)).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>Adds a member as the tenant's owner; asserts 201 and returns the user's id.</summary>
+    public async Task<Guid> AddMemberAsync(string identifier, string email, string password, string role)
+    {
+        var response = await AsTenant(identifier, HttpMethod.Post, "/api/members", new { email, password, role });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await ReadAsync(response)).GetProperty("userId").GetGuid();
     }
 
     /// <summary>POST /api/auth/token on the tenant's host (or the platform's when <paramref name="identifier"/> is null).</summary>
@@ -107,6 +111,9 @@ public sealed partial class TenancyClient
         return (await ReadAsync(response)).GetProperty("accessToken").GetString()!;
     }
 
+    /// <summary>Signs in as the owner <see cref="CreateTenantAsync"/> gave the tenant.</summary>
+    public Task<string> SignInAsOwnerAsync(string identifier) => SignInAsync(identifier, OwnerEmail(identifier), OwnerPassword(identifier));
+
     public static async Task<JsonElement> ReadAsync(HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>(Json);
 
@@ -120,9 +127,15 @@ public sealed partial class TenancyClient
         return problem;
     }
 
-    private static HttpRequestMessage NewRequest(HttpMethod method, string path, object? body, string? host, string? tenantHeader)
+    /// <summary>A request as <see cref="SendWithTokenAsync"/> sends it, for tests that add what it cannot (raw headers or body).</summary>
+    public static HttpRequestMessage NewRequest(HttpMethod method, string path, object? body = null, string? host = null, string? tenantHeader = null, string? token = null)
     {
         var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
         if (host is not null)
         {
             request.Headers.Host = host;

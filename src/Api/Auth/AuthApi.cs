@@ -66,6 +66,6 @@ public static class AuthApi
                 user.FindFirstValue("email"),
                 user.FindFirstValue(TenancyClaims.Tenant),
                 http.Features.Get<TenantMembershipFeature>()?.Role.ToString().ToLowerInvariant(),
-                user.HasClaim(TenancyClaims.Platform, "admin")))
+                TenancyClaims.IsPlatformAdmin(user)))
             : TypedResults.Unauthorized();
 }

@@ -34,12 +34,7 @@ public static class MembersApi
     public static async Task<Created<MemberView>> AddMember(
         AddMemberRequest request, ITenantContextAccessor tenants, HttpContext http, MemberService members, CancellationToken cancellationToken)
     {
-        if (request.Role == TenantRole.Owner && ActorRole(http) != TenantRole.Owner)
-        {
-            throw new MemberConflictException("Only an owner can add an owner.");
-        }
-
-        var member = await members.AddAsync(tenants.Current!, request.Email, request.Password, request.Role, cancellationToken);
+        var member = await members.AddAsync(tenants.Current!, request.Email, request.Password, request.Role, ActorRole(http), cancellationToken);
         return TypedResults.Created($"/api/members/{member.UserId}", member);
     }
 

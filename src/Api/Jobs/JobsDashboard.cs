@@ -74,7 +74,7 @@ public static class JobsDashboard
         {
             var http = context.GetHttpContext();
             return http.RequestServices.GetRequiredService<ITenantContextAccessor>().Current is null
-                && http.User.HasClaim(TenancyClaims.Platform, "admin");
+                && TenancyClaims.IsPlatformAdmin(http.User);
         }
     }
 }

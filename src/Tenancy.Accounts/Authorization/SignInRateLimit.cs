@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -42,19 +41,13 @@ public static class SignInRateLimit
                 http.Response.Headers.RetryAfter = Math.Ceiling(seconds.TotalSeconds).ToString(CultureInfo.InvariantCulture);
             }
 
-            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = http,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status429TooManyRequests,
-                    Title = "Too many sign-in attempts",
-                    Detail = retryAfter is { } after
-                        ? $"Too many sign-in attempts from this address for this tenant; try again in {Math.Ceiling(after.TotalSeconds)} s."
-                        : "Too many sign-in attempts from this address for this tenant; try again later.",
-                },
-            });
+            await ProblemResponse.WriteAsync(
+                http,
+                StatusCodes.Status429TooManyRequests,
+                "Too many sign-in attempts",
+                retryAfter is { } after
+                    ? $"Too many sign-in attempts from this address for this tenant; try again in {Math.Ceiling(after.TotalSeconds)} s."
+                    : "Too many sign-in attempts from this address for this tenant; try again later.");
         };
     }
 }

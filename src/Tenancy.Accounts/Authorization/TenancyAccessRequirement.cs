@@ -47,7 +47,7 @@ internal sealed class TenancyAccessHandler(ITenantContextAccessor tenants, Membe
             return;
         }
 
-        var isPlatformAdmin = user.HasClaim(TenancyClaims.Platform, "admin");
+        var isPlatformAdmin = TenancyClaims.IsPlatformAdmin(user);
         if (ReferenceEquals(serves, TenantRequirement.Platform))
         {
             if (isPlatformAdmin)

@@ -27,7 +27,8 @@ public sealed class FirstOwner(MemberService members, TenantRegistry registry)
     {
         try
         {
-            await members.AddAsync(TenantInfo.From(tenant), email, password, TenantRole.Owner, cancellationToken);
+            // Whoever creates the tenant (a platform admin, the CLI's operator) gives it its owner.
+            await members.AddAsync(TenantInfo.From(tenant), email, password, TenantRole.Owner, actorRole: TenantRole.Owner, cancellationToken);
         }
         catch
         {

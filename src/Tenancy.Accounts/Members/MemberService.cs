@@ -47,8 +47,14 @@ public sealed class MemberService(
         return db.Users.AnyAsync(u => u.NormalizedEmail == normalized, cancellationToken);
     }
 
-    public async Task<MemberView> AddAsync(TenantInfo tenant, string? email, string? password, TenantRole role, CancellationToken cancellationToken)
+    /// <param name="actorRole">The caller's role: only owners add owners.</param>
+    public async Task<MemberView> AddAsync(TenantInfo tenant, string? email, string? password, TenantRole role, TenantRole actorRole, CancellationToken cancellationToken)
     {
+        if (role == TenantRole.Owner && actorRole != TenantRole.Owner)
+        {
+            throw new MemberConflictException("Only an owner can add an owner.");
+        }
+
         if (Validate(email, password) is { Count: > 0 } errors)
         {
             throw new MemberValidationException(errors);
@@ -57,8 +63,7 @@ public sealed class MemberService(
         var normalized = AccountsDbContext.Normalize(email!);
         var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Concurrent additions to one tenant count one after another, so the plan limit holds.
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"members:" + tenant.Id}, 0))", cancellationToken);
+        await LockMembersAsync(tenant, cancellationToken);
         var count = await db.Memberships.CountAsync(m => m.TenantId == tenant.Id, cancellationToken);
         if (tenant.Limits.MaxUsers is { } max && count >= max)
         {
@@ -134,9 +139,13 @@ public sealed class MemberService(
         await memberships.InvalidateAsync(tenant);
     }
 
+    /// <summary>Changes to one tenant's members run one after another, so the plan limit and the last owner hold.</summary>
+    private Task LockMembersAsync(TenantInfo tenant, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"members:" + tenant.Id}, 0))", cancellationToken);
+
     private async Task<Membership> FindForChangeAsync(TenantInfo tenant, Guid userId, TenantRole actorRole, CancellationToken cancellationToken)
     {
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"members:" + tenant.Id}, 0))", cancellationToken);
+        await LockMembersAsync(tenant, cancellationToken);
         var membership = await db.Memberships.Include(m => m.User).FirstOrDefaultAsync(m => m.TenantId == tenant.Id && m.UserId == userId, cancellationToken)
             ?? throw new MemberNotFoundException(userId);
         return membership.Role == TenantRole.Owner && actorRole != TenantRole.Owner

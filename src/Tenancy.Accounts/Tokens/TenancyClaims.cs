@@ -1,3 +1,5 @@
+using System.Security.Claims;
+
 namespace Tenancy.Accounts.Tokens;
 
 /// <summary>The claims Tenancy's tokens carry.</summary>
@@ -17,6 +19,10 @@ public static class TenancyClaims
     /// <summary>The identifier of that tenant (informational; <see cref="TenantId"/> is what is checked).</summary>
     public const string Tenant = "tenant";
 
-    /// <summary>Present (value <c>admin</c>) on platform admins' tokens only.</summary>
+    /// <summary>Present (value <see cref="PlatformAdmin"/>) on platform admins' tokens only.</summary>
     public const string Platform = "platform";
+
+    public const string PlatformAdmin = "admin";
+
+    public static bool IsPlatformAdmin(ClaimsPrincipal user) => user.HasClaim(Platform, PlatformAdmin);
 }

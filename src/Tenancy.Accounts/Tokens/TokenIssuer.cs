@@ -21,7 +21,7 @@ public sealed class TokenIssuer(SigningKeys keys, IOptions<AccountsOptions> opti
         });
 
     public IssuedToken ForPlatformAdmin(Guid adminId, string email) =>
-        Issue(TenancyClaims.PlatformAudience, adminId, email, new Dictionary<string, object> { [TenancyClaims.Platform] = "admin" });
+        Issue(TenancyClaims.PlatformAudience, adminId, email, new Dictionary<string, object> { [TenancyClaims.Platform] = TenancyClaims.PlatformAdmin });
 
     private IssuedToken Issue(string audience, Guid subject, string email, Dictionary<string, object> claims)
     {

@@ -12,20 +12,9 @@ public sealed class AuthenticationTests(SecurityFixture fixture, ITestOutputHelp
     [Fact]
     public async Task A_new_tenants_owner_signs_in_and_creates_data_that_another_tenants_owner_cannot_reach_by_any_route_token_or_header()
     {
-        var (a, b) = (TenancyClient.NewIdentifier("own"), TenancyClient.NewIdentifier("oth"));
-        foreach (var identifier in new[] { a, b })
-        {
-            var tenant = await _client.SendAsync(HttpMethod.Post, "/api/tenants", new
-            {
-                identifier,
-                name = identifier,
-                owner = new { email = $"admin@{identifier}.com", password = $"pw-{identifier}-long-enough" },
-            });
-            Assert.Equal(HttpStatusCode.Created, tenant.StatusCode);
-        }
-
-        var tokenA = await _client.SignInAsync(a, $"admin@{a}.com", $"pw-{a}-long-enough");
-        var tokenB = await _client.SignInAsync(b, $"admin@{b}.com", $"pw-{b}-long-enough");
+        var (a, b) = (await _client.CreateTenantAsync(TenancyClient.NewIdentifier("own")), await _client.CreateTenantAsync(TenancyClient.NewIdentifier("oth")));
+        var tokenA = await _client.SignInAsOwnerAsync(a);
+        var tokenB = await _client.SignInAsOwnerAsync(b);
         var created = await _client.SendWithTokenAsync(tokenA, HttpMethod.Post, "/api/products", new { sku = "MINE", name = "a's own", price = 5 }, host: $"{a}.localhost");
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var product = (await TenancyClient.ReadAsync(created)).GetProperty("id").GetGuid();
@@ -41,7 +30,7 @@ public sealed class AuthenticationTests(SecurityFixture fixture, ITestOutputHelp
             ("X-Tenant: A on B's host", await _client.SendWithTokenAsync(tokenB, HttpMethod.Get, "/api/products", host: $"{b}.localhost", tenantHeader: a), HttpStatusCode.BadRequest),
             ("path prefix /t/A", await _client.SendWithTokenAsync(tokenB, HttpMethod.Get, $"/t/{a}/api/products", host: $"{b}.localhost"), HttpStatusCode.NotFound),
             ("admin API with B's token", await _client.SendWithTokenAsync(tokenB, HttpMethod.Get, $"/api/tenants/{a}"), HttpStatusCode.Forbidden),
-            ("B signs in on A's host", await _client.RequestTokenAsync(a, $"admin@{b}.com", $"pw-{b}-long-enough"), HttpStatusCode.Unauthorized),
+            ("B signs in on A's host", await _client.RequestTokenAsync(a, TenancyClient.OwnerEmail(b), TenancyClient.OwnerPassword(b)), HttpStatusCode.Unauthorized),
         };
 
         foreach (var (name, response, expected) in attempts)
@@ -88,12 +77,7 @@ public sealed class AuthenticationTests(SecurityFixture fixture, ITestOutputHelp
         {
             foreach (var host in new string?[] { $"{pair.A}.localhost", null })
             {
-                var request = new HttpRequestMessage(HttpMethod.Get, host is null ? "/api/tenants" : "/api/products");
-                if (host is not null)
-                {
-                    request.Headers.Host = host;
-                }
-
+                var request = TenancyClient.NewRequest(HttpMethod.Get, host is null ? "/api/tenants" : "/api/products", host: host);
                 if (authorization is not null)
                 {
                     request.Headers.TryAddWithoutValidation("Authorization", authorization);
@@ -214,7 +198,7 @@ public sealed class AuthenticationTests(SecurityFixture fixture, ITestOutputHelp
         await TenancyClient.AssertProblemAsync(limited, HttpStatusCode.TooManyRequests);
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero, "429 without Retry-After");
         // Another tenant's sign-in from the same address is not slowed down.
-        Assert.Equal(HttpStatusCode.OK, (await _client.RequestTokenAsync(other, TenancyClient.OwnerEmail(other), TenancyClient.OwnerPassword(other))).StatusCode);
+        await _client.SignInAsOwnerAsync(other);
         // The platform admin's account is separate.
         Assert.Equal(HttpStatusCode.OK, (await _client.RequestTokenAsync(null, TestAdmin.Email, TestAdmin.Password)).StatusCode);
     }
@@ -224,7 +208,7 @@ public sealed class AuthenticationTests(SecurityFixture fixture, ITestOutputHelp
     {
         var tenant = await _client.CreateTenantAsync();
         var platformToken = await _client.SignInAsync(null, TestAdmin.Email, TestAdmin.Password);
-        var tenantToken = await _client.SignInAsync(tenant, TenancyClient.OwnerEmail(tenant), TenancyClient.OwnerPassword(tenant));
+        var tenantToken = await _client.SignInAsOwnerAsync(tenant);
 
         Assert.Equal("admin", TestTokens.ReadClaims(platformToken).GetProperty("platform").GetString());
         Assert.Equal(SecurityFixture.KeyId, TestTokens.ReadHeader(platformToken).GetProperty("kid").GetString());
@@ -243,8 +227,6 @@ public sealed class AuthenticationTests(SecurityFixture fixture, ITestOutputHelp
     {
         var email = $"{name}@{tenant}.example";
         var password = $"{name} password {Guid.NewGuid():N}";
-        var response = await _client.AsTenant(tenant, HttpMethod.Post, "/api/members", new { email, password, role });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return ((await TenancyClient.ReadAsync(response)).GetProperty("userId").GetGuid(), email, password);
+        return (await _client.AddMemberAsync(tenant, email, password, role), email, password);
     }
 }

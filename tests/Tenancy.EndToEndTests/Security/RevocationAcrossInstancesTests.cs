@@ -20,9 +20,7 @@ public sealed class RevocationAcrossInstancesTests(ITestOutputHelper output) : I
         var host = $"{tenant}.localhost";
         const string email = "leaver@example.com";
         const string password = "leaver password 1234";
-        var added = await _system.First.AsTenant(tenant, HttpMethod.Post, "/api/members", new { email, password, role = "admin" });
-        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
-        var leaver = (await TenancyClient.ReadAsync(added)).GetProperty("userId").GetGuid();
+        var leaver = await _system.First.AddMemberAsync(tenant, email, password, "admin");
         var token = await _system.First.SignInAsync(tenant, email, password);
         // The other instance has the membership cached (memory and Redis).
         for (var i = 0; i < 3; i++)

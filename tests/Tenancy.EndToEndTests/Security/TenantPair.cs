@@ -22,22 +22,22 @@ public sealed record TenantPair(
     {
         var (a, b) = (await client.CreateTenantAsync(), await client.CreateTenantAsync());
         var product = await client.CreateProductAsync(a, SecretSku, "a's secret product");
-        var customer = await IdAsync(await client.AsTenant(a, HttpMethod.Post, "/api/customers", new { name = "A's customer", email = "buyer@a.example" }));
-        var location = await IdAsync(await client.AsTenant(a, HttpMethod.Post, "/api/locations", new { name = "A's shop", code = "A1" }));
-        var order = await IdAsync(await client.AsTenant(a, HttpMethod.Post, "/api/orders", new
+        var customer = await client.CreateAsync(a, "/api/customers", new { name = "A's customer", email = "buyer@a.example" });
+        var location = await client.CreateAsync(a, "/api/locations", new { name = "A's shop", code = "A1" });
+        var order = await client.CreateAsync(a, "/api/orders", new
         {
             customerId = customer,
             locationId = location,
             lines = new[] { new { productId = product, quantity = 2 } },
-        }));
+        });
         var owner = (await TenancyClient.ReadAsync(await client.AsTenant(a, HttpMethod.Get, "/api/members")))[0].GetProperty("userId").GetGuid();
         return new TenantPair(
             a,
             b,
             await TenantIdAsync(client, a),
             await TenantIdAsync(client, b),
-            await client.SignInAsync(a, TenancyClient.OwnerEmail(a), TenancyClient.OwnerPassword(a)),
-            await client.SignInAsync(b, TenancyClient.OwnerEmail(b), TenancyClient.OwnerPassword(b)),
+            await client.SignInAsOwnerAsync(a),
+            await client.SignInAsOwnerAsync(b),
             owner,
             product,
             customer,
@@ -102,12 +102,6 @@ public sealed record TenantPair(
         Assert.Equal([("owner", OwnerIdA)], members.EnumerateArray().Select(m => (m.GetProperty("role").GetString(), m.GetProperty("userId").GetGuid())));
         var tenant = await TenancyClient.ReadAsync(await client.SendAsync(HttpMethod.Get, $"/api/tenants/{A}"));
         Assert.Equal("active", tenant.GetProperty("status").GetString());
-    }
-
-    private static async Task<Guid> IdAsync(HttpResponseMessage response)
-    {
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await TenancyClient.ReadAsync(response)).GetProperty("id").GetGuid();
     }
 
     private static async Task<Guid> TenantIdAsync(TenancyClient client, string identifier) =>
