@@ -56,17 +56,23 @@ public sealed class PostgresFixture : IAsyncLifetime
     /// <summary>A database of its own on the same server, registry migrated, for tests that work on "all tenants".</summary>
     public async Task<IServiceProvider> CreateIsolatedDatabaseAsync()
     {
+        var services = CreateServices(await CreateEmptyDatabaseAsync(ConnectionString));
+        await services.GetRequiredService<TenantMigrationRunner>().MigrateSharedAsync();
+        return services;
+    }
+
+    /// <summary>A new, empty database on <paramref name="serverConnectionString"/>'s server; returns its connection string.</summary>
+    public static async Task<string> CreateEmptyDatabaseAsync(string serverConnectionString)
+    {
         var name = "db_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var connection = new Npgsql.NpgsqlConnection(ConnectionString))
+        await using (var connection = new Npgsql.NpgsqlConnection(serverConnectionString))
         {
             await connection.OpenAsync();
             await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", connection);
             await create.ExecuteNonQueryAsync();
         }
 
-        var services = CreateServices(new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString);
-        await services.GetRequiredService<TenantMigrationRunner>().MigrateSharedAsync();
-        return services;
+        return new Npgsql.NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name }.ConnectionString;
     }
 
     /// <summary>A fresh identifier, so tests sharing the database never collide.</summary>

@@ -17,7 +17,7 @@ public sealed class StartupMigratorTests(PostgresFixture fixture)
     [Fact]
     public async Task Two_migrators_started_together_take_turns_one_applies_and_the_other_finds_nothing_to_do()
     {
-        var connectionString = await CreateEmptyDatabaseAsync();
+        var connectionString = await PostgresFixture.CreateEmptyDatabaseAsync(fixture.ConnectionString);
         var first = PostgresFixture.CreateServices(connectionString);
         var second = PostgresFixture.CreateServices(connectionString);
         var api = PostgresFixture.CreateServices(connectionString);
@@ -103,17 +103,4 @@ public sealed class StartupMigratorTests(PostgresFixture fixture)
     /// <summary>Sessions of this database blocked on the migration lock, as PostgreSQL sees them.</summary>
     private static Task<long> WaitingForLockAsync(IServiceProvider services) => services.ScalarAsync<long>(
         "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
-
-    private async Task<string> CreateEmptyDatabaseAsync()
-    {
-        var name = "db_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var connection = new NpgsqlConnection(fixture.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        return new NpgsqlConnectionStringBuilder(fixture.ConnectionString) { Database = name }.ConnectionString;
-    }
 }

@@ -16,7 +16,7 @@ public sealed class AccountsStartupTests(PostgresFixture postgres)
     [Fact]
     public async Task Without_configuration_the_first_start_generates_an_admin_and_prints_its_password_once()
     {
-        var database = await NewDatabaseAsync();
+        var database = await PostgresFixture.CreateEmptyDatabaseAsync(postgres.ConnectionString);
         var logs = new CapturedLogs();
 
         await StartAsync(database, logs, email: null, password: null);
@@ -33,7 +33,7 @@ public sealed class AccountsStartupTests(PostgresFixture postgres)
     [Fact]
     public async Task A_configured_admin_is_created_and_a_changed_configured_password_replaces_the_stored_one()
     {
-        var database = await NewDatabaseAsync();
+        var database = await PostgresFixture.CreateEmptyDatabaseAsync(postgres.ConnectionString);
         var logs = new CapturedLogs();
 
         await StartAsync(database, logs, "ops@example.com", "first configured password");
@@ -50,21 +50,11 @@ public sealed class AccountsStartupTests(PostgresFixture postgres)
     [Fact]
     public async Task An_admin_email_without_a_password_stops_the_start()
     {
-        var database = await NewDatabaseAsync();
+        var database = await PostgresFixture.CreateEmptyDatabaseAsync(postgres.ConnectionString);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(database, new CapturedLogs(), "ops@example.com", null));
 
         Assert.Contains("Tenancy:Admin:Password", error.Message, StringComparison.Ordinal);
-    }
-
-    private async Task<string> NewDatabaseAsync()
-    {
-        var name = "acc_" + Guid.NewGuid().ToString("N")[..12];
-        await using var connection = new NpgsqlConnection(postgres.ConnectionString);
-        await connection.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-        await create.ExecuteNonQueryAsync();
-        return new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Database = name }.ConnectionString;
     }
 
     private static async Task StartAsync(string connectionString, CapturedLogs logs, string? email, string? password)

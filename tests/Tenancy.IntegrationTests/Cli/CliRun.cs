@@ -60,16 +60,6 @@ internal sealed class CliRun(string connectionString)
     /// A database of its own on the fixture's server, empty: for commands over "all tenants", which must not reach
     /// the tenants of other tests.
     /// </summary>
-    public static async Task<CliRun> NewDatabaseAsync(string serverConnectionString)
-    {
-        var name = "cli_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var connection = new NpgsqlConnection(serverConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        return new CliRun(new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name }.ConnectionString);
-    }
+    public static async Task<CliRun> NewDatabaseAsync(string serverConnectionString) =>
+        new(await PostgresFixture.CreateEmptyDatabaseAsync(serverConnectionString));
 }
