@@ -22,18 +22,19 @@ namespace Tenancy.Dashboard;
 public sealed class DashboardResource : Resource
 {
     private readonly DistributedApplicationBuilder _builder;
-    private readonly int? _configuredHttpPort;
-    private readonly int? _configuredOtlpPort;
     private WebApplication? _app;
 
-    internal DashboardResource(string name, DistributedApplicationBuilder builder, int? httpPort, int? otlpPort)
+    /// <remarks>
+    /// The ports are chosen here, not at start like other resources' ports, because the services' OTLP endpoint names
+    /// the gRPC one before anything starts.
+    /// </remarks>
+    internal DashboardResource(string name, DistributedApplicationBuilder builder, int httpPort, int otlpPort)
         : base(name)
     {
         _builder = builder;
-        _configuredHttpPort = httpPort;
-        _configuredOtlpPort = otlpPort;
-        HttpPort = ChoosePort(httpPort, builder.Configuration);
-        OtlpGrpcPort = ChoosePort(otlpPort, builder.Configuration);
+        var randomizePorts = builder.Configuration.GetValue("AppHost:RandomizePorts", false);
+        HttpPort = randomizePorts ? FreePort.Next() : httpPort;
+        OtlpGrpcPort = randomizePorts ? FreePort.Next() : otlpPort;
     }
 
     public override string Type => "dashboard";
@@ -69,9 +70,10 @@ public sealed class DashboardResource : Resource
             }
         }
 
-        foreach (var (port, configured, setting) in new[] { (HttpPort, _configuredHttpPort, "Ports:dashboard"), (OtlpGrpcPort, _configuredOtlpPort, "Ports:dashboard-otlp") })
+        // Randomized ports were free when chosen; configured ones may be held by another AppHost.
+        foreach (var (port, setting) in new[] { (HttpPort, $"Ports:{Name}"), (OtlpGrpcPort, $"Ports:{Name}-otlp") })
         {
-            if (configured is not null && !context.RandomizePorts && !FreePort.IsFree(port))
+            if (!context.RandomizePorts && !FreePort.IsFree(port))
             {
                 throw new DistributedApplicationException($"port {port} for {Name} is already in use (another AppHost?): stop it or set {setting} to a free port");
             }
@@ -128,7 +130,4 @@ public sealed class DashboardResource : Resource
             await app.DisposeAsync();
         }
     }
-
-    private static int ChoosePort(int? configured, IConfiguration configuration) =>
-        configured is { } port && !configuration.GetValue("AppHost:RandomizePorts", false) ? port : FreePort.Next();
 }

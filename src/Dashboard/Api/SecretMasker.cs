@@ -4,7 +4,7 @@ namespace Tenancy.Dashboard.Api;
 
 /// <summary>
 /// Hides secrets before the resources page shows an environment: whole values of variables named like a secret
-/// (<c>*KEY*</c>, <c>*SECRET*</c>, <c>*PASSWORD*</c>, <c>*TOKEN*</c>), and the password inside connection strings and URLs.
+/// (<c>*KEY*</c>, <c>*SECRET*</c>, <c>*PASSWORD*</c>, <c>*PASSWD*</c>, <c>*TOKEN*</c>, <c>*CREDENTIAL*</c>), and the password inside connection strings and URLs.
 /// </summary>
 public static partial class SecretMasker
 {

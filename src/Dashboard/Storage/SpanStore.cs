@@ -81,7 +81,7 @@ public sealed class SpanStore(IOptions<DashboardOptions> options)
     {
         lock (_lock)
         {
-            var spans = _traces.Values.SelectMany(t => t).ToList();
+            var spans = _traces.Values.SelectMany(t => t);
             return (
                 [.. spans.Select(s => s.Resource).Distinct().Order(StringComparer.Ordinal)],
                 [.. spans.Select(s => s.TenantIdentifier).OfType<string>().Distinct().Order(StringComparer.Ordinal)]);

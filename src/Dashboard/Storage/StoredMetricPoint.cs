@@ -20,7 +20,8 @@ public sealed record StoredMetricPoint(
     IReadOnlyList<ulong> BucketCounts)
 {
     /// <summary>Identifies the stream the point belongs to, for differences between points.</summary>
-    public string StreamKey { get; } = $"{Resource}|{Name}|{string.Join(',', Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}"))}";
+    /// <remarks>Built when read (request summaries, the points API), not for every point the receiver stores.</remarks>
+    public string StreamKey => $"{Resource}|{Name}|{string.Join(',', Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}"))}";
 }
 
 public enum MetricKind

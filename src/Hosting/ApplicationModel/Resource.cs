@@ -19,7 +19,7 @@ public abstract class Resource(string name)
     public int Restarts { get; internal set; }
 
     /// <summary>The environment the resource's process was started with, secrets included: mask before showing it.</summary>
-    public virtual IReadOnlyDictionary<string, string> EnvironmentVariables { get; } = new Dictionary<string, string>();
+    public virtual IReadOnlyDictionary<string, string> EnvironmentVariables => System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 
     internal List<Resource> Dependencies { get; } = [];
 

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Diagnostics;
 using Hangfire.Server;
 using Microsoft.Extensions.Logging;
+using Tenancy.Telemetry;
 
 namespace Tenancy.Jobs.Telemetry;
 
@@ -32,7 +33,7 @@ internal sealed class TenantJobTelemetryFilter(ILoggerFactory loggers) : IServer
             .SetTag("job.display_name", displayName);
         if (tenant is not null)
         {
-            activity?.SetTag("tenant.id", tenantId).SetTag("tenant.identifier", tenant);
+            activity?.SetTag(TenantActivityProcessor.TenantIdTag, tenantId).SetTag(TenantActivityProcessor.TenantIdentifierTag, tenant);
         }
 
         var scope = _logger.BeginScope(new JobLogScope(context.BackgroundJob.Id, displayName, tenantId, tenant));
@@ -83,8 +84,8 @@ internal sealed class TenantJobTelemetryFilter(ILoggerFactory loggers) : IServer
             new("TenantId", tenantId),
             new("Tenant", tenant),
             // The names requests use too, so a log search by tenant finds the Worker's lines as well as the Api's.
-            new("tenant.id", tenantId),
-            new("tenant.identifier", tenant),
+            new(TenantActivityProcessor.TenantIdTag, tenantId),
+            new(TenantActivityProcessor.TenantIdentifierTag, tenant),
         ];
 
         public int Count => _values.Length;

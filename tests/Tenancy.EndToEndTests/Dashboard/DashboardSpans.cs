@@ -14,20 +14,9 @@ public sealed record ExportedSpan(string Service, string TraceId, string SpanId,
 public sealed class DashboardSpans(DashboardResource dashboard)
 {
     /// <summary>Waits for a span that <paramref name="match"/> accepts.</summary>
-    public async Task<ExportedSpan> WaitForSpanAsync(Func<ExportedSpan, bool> match, TimeSpan timeout, string what)
-    {
-        using var cancellation = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            if (All().FirstOrDefault(match) is { } span)
-            {
-                return span;
-            }
-
-            Assert.False(cancellation.IsCancellationRequested, $"no exported span is {what} within {timeout.TotalSeconds:0} s");
-            await Task.Delay(100, CancellationToken.None);
-        }
-    }
+    public async Task<ExportedSpan> WaitForSpanAsync(Func<ExportedSpan, bool> match, TimeSpan timeout, string what) =>
+        (await DashboardApi.WaitForAsync(
+            () => Task.FromResult(All().FirstOrDefault(match)), span => span is not null, what, (int)timeout.TotalSeconds))!;
 
     private IEnumerable<ExportedSpan> All()
     {

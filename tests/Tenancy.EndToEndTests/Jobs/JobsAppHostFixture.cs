@@ -45,12 +45,15 @@ public sealed class JobsAppHostFixture : IAsyncLifetime
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>The Hangfire job's state (Enqueued, Processing, Succeeded, ...), as Hangfire recorded it.</summary>
+    public Task<string> JobStateAsync(string jobId) =>
+        ScalarAsync<string>("SELECT statename FROM hangfire.job WHERE id = $1", long.Parse(jobId, System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>Waits until the Hangfire job is in <paramref name="state"/>.</summary>
     public async Task WaitForJobStateAsync(string jobId, string state)
     {
-        var id = long.Parse(jobId, System.Globalization.CultureInfo.InvariantCulture);
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (await ScalarAsync<string>("SELECT statename FROM hangfire.job WHERE id = $1", id) != state)
+        while (await JobStateAsync(jobId) != state)
         {
             Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), $"job {jobId} never reached {state}");
             await Task.Delay(100);

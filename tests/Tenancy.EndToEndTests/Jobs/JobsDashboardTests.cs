@@ -26,6 +26,6 @@ public sealed class JobsDashboardTests(JobsAppHostFixture system)
         // Read-only: commands (here, running the job again) are refused and change nothing.
         var requeue = await system.Client.Http.PostAsync("/jobs/jobs/succeeded/requeue", new FormUrlEncodedContent([new("jobs[]", jobId)]));
         Assert.Equal(HttpStatusCode.Unauthorized, requeue.StatusCode);
-        Assert.Equal("Succeeded", await system.ScalarAsync<string>("SELECT statename FROM hangfire.job WHERE id = $1", long.Parse(jobId, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal("Succeeded", await system.JobStateAsync(jobId));
     }
 }
