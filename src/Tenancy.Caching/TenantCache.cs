@@ -7,6 +7,7 @@ using StackExchange.Redis;
 using Tenancy.Context;
 using Tenancy.Isolation;
 using Tenancy.Tenants;
+using Tenancy.Telemetry;
 
 namespace Tenancy.Caching;
 
@@ -67,7 +68,7 @@ public sealed partial class TenantCache(
         activity?.SetTag("cache.region", region);
         if (tenant is not null)
         {
-            activity?.SetTag("tenant.id", tenant.Id).SetTag("tenant.identifier", tenant.Identifier);
+            activity.SetTenantTags(tenant);
         }
 
         var tier = tenant?.Plan ?? "platform";
@@ -114,7 +115,7 @@ public sealed partial class TenantCache(
         activity?.SetTag("cache.scope", scope);
         if (tenant is not null)
         {
-            activity?.SetTag("tenant.id", tenant.Id).SetTag("tenant.identifier", tenant.Identifier);
+            activity.SetTenantTags(tenant);
         }
 
         try

@@ -51,7 +51,7 @@ internal sealed class TenantResolutionMiddleware(
                     context.Request.Path = remaining;
                 }
 
-                Activity.Current?.SetTag("tenant.id", tenant.Id).SetTag("tenant.identifier", tenant.Identifier);
+                Activity.Current.SetTenantTags(tenant);
                 // http.server.request.duration by tier (and by tenant for the allow-listed few): bounded dimensions.
                 if (context.Features.Get<IHttpMetricsTagsFeature>() is { } metrics)
                 {
@@ -62,7 +62,7 @@ internal sealed class TenantResolutionMiddleware(
                 }
 
                 using (TenantContext.Enter(tenant))
-                using (logger.BeginScope(new Dictionary<string, object> { ["tenant.id"] = tenant.Id, ["tenant.identifier"] = tenant.Identifier }))
+                using (logger.BeginScope(new Dictionary<string, object> { [TenantActivityProcessor.TenantIdTag] = tenant.Id, [TenantActivityProcessor.TenantIdentifierTag] = tenant.Identifier }))
                 {
                     await next(context);
                 }

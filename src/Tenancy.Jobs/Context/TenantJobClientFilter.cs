@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Hangfire.Client;
 using Tenancy.Context;
+using Tenancy.Telemetry;
 
 namespace Tenancy.Jobs.Context;
 
@@ -26,7 +27,7 @@ internal sealed class TenantJobClientFilter(ITenantContextAccessor tenants) : IC
         {
             context.SetJobParameter(TenantJobParameters.TenantId, tenant.Id.ToString());
             context.SetJobParameter(TenantJobParameters.Tenant, tenant.Identifier);
-            activity?.SetTag("tenant.id", tenant.Id).SetTag("tenant.identifier", tenant.Identifier);
+            activity.SetTenantTags(tenant);
         }
 
         context.SetJobParameter(TenantJobParameters.DisplayName, TenantJobNames.Display(context.Job, tenant?.Identifier));

@@ -1,0 +1,11 @@
+using System.Diagnostics;
+using Tenancy.Tenants;
+
+namespace Tenancy.Telemetry;
+
+public static class TenantActivityExtensions
+{
+    /// <summary>Tags <paramref name="activity"/> with <paramref name="tenant"/> under the names every Tenancy span uses.</summary>
+    public static Activity? SetTenantTags(this Activity? activity, TenantInfo tenant) =>
+        activity?.SetTag(TenantActivityProcessor.TenantIdTag, tenant.Id).SetTag(TenantActivityProcessor.TenantIdentifierTag, tenant.Identifier);
+}
