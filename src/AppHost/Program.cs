@@ -1,52 +1,37 @@
-var builder = DistributedApplication.CreateBuilder(args);
+using Tenancy.AppHost;
 
-var postgres = builder.AddPostgres("postgres");
-var tenancyDb = postgres.AddDatabase("tenancydb");
-// Tenant data is served by a role that owns nothing and cannot bypass row-level security; tenancydb stays the owner (DDL).
-var tenancyApp = tenancyDb.AddRole("tenancydb-app", "tenancy_app");
-var cache = builder.AddRedis("cache");
+var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = args, EnableResourceLogging = Environment.GetEnvironmentVariable("DEBUGLOG") == "1" });
+
+var servers = TenancyServers.Add(builder);
 
 var api = builder.AddProject<Projects.Api>("api")
-    .WithHttpEndpoint(port: builder.Configuration.GetValue("Ports:api", 5180))
     .WithHttpHealthCheck("/health")
-    .WithReference(cache).WaitFor(cache);
+    .WithReference(servers.Cache).WaitFor(servers.Cache)
+    .WithPlatformAdmin();
 
-// The first platform admin, when the AppHost's own environment names one (Tenancy__Admin__Email, Tenancy__Admin__Password);
-// otherwise the Api generates one at its first start and prints it once.
-foreach (var setting in new[] { "Tenancy:Admin:Email", "Tenancy:Admin:Password" })
-{
-    if (builder.Configuration[setting] is { Length: > 0 } value)
-    {
-        api.WithEnvironment(setting.Replace(":", "__", StringComparison.Ordinal), value);
-    }
-}
-
-if (builder.Configuration.GetValue("UsePgBouncer", false))
+if (builder.Configuration.GetValue("UsePgBouncer", false) && servers.ApplicationRole is IResourceBuilder<PostgresRoleResource> role)
 {
     // As in production behind a transaction pooler; LISTEN and migrations keep a direct connection.
-    var pooler = builder.AddPgBouncer("pgbouncer", tenancyDb);
-    var pooledApp = pooler.AddLogin("pgbouncer-app", tenancyApp);
-    api.WithReference(pooler, connectionName: "tenancydb").WaitFor(pooler)
-        .WithReference(pooledApp, connectionName: "tenancydb-app").WaitFor(pooledApp)
-        .WithReference(tenancyDb, connectionName: "tenancydb-direct").WaitFor(tenancyDb);
+    var pooler = builder.AddLocalPgBouncer("pgbouncer", servers.Database);
+    var pooledRole = pooler.AddLogin("pgbouncer-app", role);
+    api.WithReference(pooler, connectionName: TenancyServers.DatabaseName).WaitFor(pooler)
+        .WithReference(pooledRole, connectionName: TenancyServers.ApplicationRoleName).WaitFor(pooledRole)
+        .WithReference(servers.Database, connectionName: TenancyServers.DatabaseName + "-direct").WaitFor(servers.Database);
 }
 else
 {
-    api.WithReference(tenancyDb).WaitFor(tenancyDb)
-        .WithReference(tenancyApp).WaitFor(tenancyApp);
+    api.WithDatabase(servers);
 }
 
 // The Api applies the registry's migrations as it starts; the Worker starts on a migrated database.
 builder.AddProject<Projects.Worker>("worker")
-    .WithReference(tenancyDb).WaitFor(tenancyDb)
-    .WithReference(tenancyApp).WaitFor(tenancyApp)
-    .WithReference(cache).WaitFor(cache)
+    .WithDatabase(servers)
+    .WithReference(servers.Cache).WaitFor(servers.Cache)
     .WaitFor(api);
 
-// Resources, console output and every service's telemetry (OTLP) at the URL the resource table shows.
-builder.AddDashboard();
+// For the tenancy CLI on this machine: the running system's connection strings, readable by this user only.
+builder.WriteConnectionsFile(servers);
+// Services first, then the servers they use: no service sees its database vanish under it.
+builder.StopServicesFirst();
 
 builder.Build().Run();
-
-/// <summary>The AppHost's entry point, named so tests can start this exact graph.</summary>
-public partial class Program;

@@ -1,0 +1,38 @@
+namespace Tenancy.AppHost;
+
+internal static class ServiceResourceExtensions
+{
+    /// <summary>The database's owner connection (DDL, registry) and, where there is one, the application role's (tenant data).</summary>
+    public static IResourceBuilder<ProjectResource> WithDatabase(this IResourceBuilder<ProjectResource> service, TenancyServers servers)
+    {
+        service.WithReference(servers.Database).WaitFor(servers.Database);
+        if (servers.ApplicationRole is { } role)
+        {
+            service.WithReference(role).WaitFor(role);
+        }
+
+        return service;
+    }
+
+    /// <summary>
+    /// The first platform admin, when the AppHost's own configuration names one (<c>Tenancy:Admin:Email</c>,
+    /// <c>Tenancy:Admin:Password</c>); otherwise the Api generates one at its first start and prints it once.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithPlatformAdmin(this IResourceBuilder<ProjectResource> api)
+    {
+        var configuration = api.ApplicationBuilder.Configuration;
+        if (configuration["Tenancy:Admin:Email"] is { Length: > 0 } email)
+        {
+            api.WithEnvironment("Tenancy__Admin__Email", email);
+        }
+
+        if (configuration["Tenancy:Admin:Password"] is { Length: > 0 } password)
+        {
+            // A secret parameter: masked in the dashboard.
+            var parameter = api.ApplicationBuilder.AddParameter("admin-password", password, secret: true);
+            api.WithEnvironment("Tenancy__Admin__Password", parameter);
+        }
+
+        return api;
+    }
+}

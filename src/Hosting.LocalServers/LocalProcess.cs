@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Aspire.Hosting;
+
+/// <summary>What the local server resources share: free ports, the service OS user, and short helper commands.</summary>
+internal static class LocalProcess
+{
+    /// <summary>PostgreSQL and PgBouncer refuse to run as root; as root, they run as this existing OS user.</summary>
+    public const string ServiceUser = "postgres";
+
+    private const string SetPriv = "/usr/bin/setpriv";
+
+    /// <summary>
+    /// A free loopback port. The servers listen on it themselves (no proxy in front: every query would pay for one);
+    /// DCP needs the port up front for an endpoint it does not proxy.
+    /// </summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>
+    /// The command and leading arguments that run <paramref name="executable"/> as <see cref="ServiceUser"/> when
+    /// the AppHost is root. setpriv execs in place, so the stop signal reaches the server itself.
+    /// </summary>
+    public static (string Command, string[] Args) AsServiceUser(string executable) =>
+        LocalServerFolders.IsRoot
+            ? (SetPriv, [$"--reuid={ServiceUser}", $"--regid={ServiceUser}", "--init-groups", "--", executable])
+            : (executable, []);
+
+    /// <summary>Gives a folder to <see cref="ServiceUser"/> (as root), and checks that user can write to it.</summary>
+    public static async Task GiveToServiceUserAsync(string folder, CancellationToken cancellationToken)
+    {
+        if (!LocalServerFolders.IsRoot)
+        {
+            return;
+        }
+
+        await RunOrThrowAsync("chown", ["-R", $"{ServiceUser}:{ServiceUser}", folder], cancellationToken);
+        var (exitCode, _) = await RunAsync(SetPriv, [$"--reuid={ServiceUser}", $"--regid={ServiceUser}", "--init-groups", "--", "test", "-w", folder], cancellationToken);
+        if (exitCode != 0)
+        {
+            throw new DistributedApplicationException(
+                $"the '{ServiceUser}' OS user cannot write to '{folder}' (a parent folder is closed to it): set {LocalServerFolders.DataDirectoryKey} to a folder it can reach");
+        }
+    }
+
+    public static async Task RunOrThrowAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
+        var (exitCode, output) = await RunAsync(fileName, arguments, cancellationToken);
+        if (exitCode != 0)
+        {
+            throw new DistributedApplicationException($"{Path.GetFileName(fileName)} failed ({exitCode}): {output.Trim().ReplaceLineEndings(" ")}");
+        }
+    }
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
+        var startInfo = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(startInfo) ?? throw new DistributedApplicationException($"could not start {fileName}");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        return (process.ExitCode, await output + await error);
+    }
+
+    /// <summary>The first of <paramref name="candidates"/> that exists, else the name found on PATH.</summary>
+    public static string? Find(string name, params string[] candidates) =>
+        candidates.FirstOrDefault(File.Exists)
+        ?? (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, name))
+            .FirstOrDefault(File.Exists);
+}
