@@ -1,6 +1,3 @@
-using Tenancy.Hosting;
-using Tenancy.Hosting.Testing;
-
 namespace Tenancy.EndToEndTests;
 
 /// <summary>One running system (PostgreSQL, Redis, Api, Worker) shared by the tests of a collection.</summary>
@@ -22,10 +19,7 @@ public class AppHostFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(_args);
-        _app = await builder.BuildAsync();
-        await _app.StartAsync();
-        await _app.WaitForResourceHealthyAsync("api");
+        _app = await (await TestAppHost.CreateAsync(_args)).StartAsync();
         Api = _app.CreateHttpClient("api");
     }
 
@@ -34,7 +28,7 @@ public class AppHostFixture : IAsyncLifetime
         Api?.Dispose();
         if (_app is not null)
         {
-            await _app.DisposeAsync();
+            await _app.StopAndDeleteAsync();
         }
     }
 }

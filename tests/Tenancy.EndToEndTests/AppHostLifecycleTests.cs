@@ -1,50 +1,56 @@
 using Npgsql;
-using Tenancy.Hosting;
-using Tenancy.Hosting.Testing;
 
 namespace Tenancy.EndToEndTests;
 
-/// <summary>Tests that start and stop whole systems of their own.</summary>
+/// <summary>Tests that start and stop systems of their own.</summary>
 public sealed class AppHostLifecycleTests
 {
     [Fact]
-    public async Task Stop_leaves_no_process_behind()
+    public async Task A_first_start_and_a_stop_log_no_error_and_leave_no_process_behind()
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
-        var app = await builder.BuildAsync();
-        await app.StartAsync();
-        var postgres = (PostgresServerResource)app.GetResource("postgres");
-        var postmasterPid = int.Parse(File.ReadLines(Path.Combine(postgres.DataFolder!, "data", "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
-        var pids = app.Resources.Select(r => r.ProcessId).OfType<int>().Append(postmasterPid).ToList();
-        var postgresBackends = ChildrenOf(postmasterPid);
-        Assert.Equal(5, pids.Count);
-        Assert.NotEmpty(postgresBackends);
-        Assert.All(pids, pid => Assert.True(Directory.Exists($"/proc/{pid}"), $"process {pid} should run before the stop"));
+        var logs = new CapturedLogs();
+        var builder = await TestAppHost.CreateAsync();
+        builder.Services.AddLogging(logging => logging.AddProvider(logs));
+        var app = await builder.StartAsync();
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("worker");
+        var postgres = app.ProcessId("postgres");
+        var processes = new[] { "api", "worker", "cache" }.Select(app.ServiceProcessId).Append(postgres).Concat(ProcessTree.ChildrenOf(postgres)).ToList();
+        Assert.All(processes, pid => Assert.True(ProcessTree.IsRunning(pid), $"process {pid} should run before the stop"));
 
-        await app.DisposeAsync();
+        await app.StopAndDeleteAsync();
 
-        Assert.All(pids.Concat(postgresBackends), pid => Assert.False(IsRunning(pid), $"process {pid} outlived the AppHost"));
-        Assert.False(Directory.Exists(app.DataDirectory), "the throwaway data folder should be removed");
+        Assert.All(processes, pid => Assert.False(ProcessTree.IsRunning(pid), $"process {pid} outlived the AppHost"));
+        // What every resource printed, from initdb to the stop: services stop before the servers they use.
+        var bad = logs.Lines.Where(line => line.Contains("ERROR", StringComparison.Ordinal) || line.Contains("FATAL", StringComparison.Ordinal)
+            || line.Contains("fail:", StringComparison.Ordinal) || line.Contains("Unhandled exception", StringComparison.Ordinal)).ToList();
+        Assert.True(bad.Count == 0, "a normal start and stop logged:\n" + string.Join('\n', bad.Take(20)));
+        Assert.Contains(logs.Lines, line => line.Contains("initdb", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task A_second_run_reuses_the_data_folder()
+    public async Task A_second_run_reuses_the_data_folder_and_a_second_apphost_on_it_fails_clearly()
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "tenancy-tests", "reuse-" + Guid.NewGuid().ToString("N")[..8]);
         string[] args = [$"--AppHost:DataDirectory={dataDirectory}", "--AppHost:Ephemeral=false"];
         try
         {
-            await using (var first = await (await DistributedApplicationTestingBuilder.CreateAsync<Program>(args)).BuildAsync())
+            await using (var first = await (await TestAppHost.CreateAsync(args)).StartAsync())
             {
-                await first.StartAsync();
                 await ExecuteAsync(first, "CREATE TABLE marker (note text); INSERT INTO marker VALUES ('written by the first run')");
             }
 
-            await using var second = await (await DistributedApplicationTestingBuilder.CreateAsync<Program>(args)).BuildAsync();
-            await second.StartAsync();
-
+            await using var second = await (await TestAppHost.CreateAsync(args)).StartAsync();
             Assert.Equal("written by the first run", await ExecuteAsync(second, "SELECT note FROM marker"));
-            Assert.DoesNotContain(second.Console.GetLines("postgres"), l => l.Contains("initdb", StringComparison.Ordinal));
+
+            var logs = new CapturedLogs();
+            var thirdBuilder = await TestAppHost.CreateAsync(args);
+            thirdBuilder.Services.AddLogging(logging => logging.AddProvider(logs));
+            await using var third = await thirdBuilder.BuildAsync();
+            await third.StartAsync();
+            await third.ResourceNotifications.WaitForResourceAsync("postgres", KnownResourceStates.FailedToStart).WaitAsync(TimeSpan.FromMinutes(1));
+
+            Assert.Contains(logs.Lines, line => line.Contains("is in use by a running server", StringComparison.Ordinal));
+            Assert.Equal("Healthy", await second.CreateHttpClient("api").GetStringAsync("/health"));
         }
         finally
         {
@@ -53,26 +59,58 @@ public sealed class AppHostLifecycleTests
     }
 
     [Fact]
-    public async Task Missing_postgres_binaries_are_reported_in_one_line()
+    public async Task Missing_server_binaries_fail_their_resource_with_the_package_to_install()
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(["--AppHost:Postgres:BinDirectory=/nonexistent/bin"]);
+        var logs = new CapturedLogs();
+        var builder = await TestAppHost.CreateAsync("--AppHost:Postgres:BinDirectory=/nonexistent/bin", "--AppHost:Redis:Executable=/nonexistent/redis-server");
+        builder.Services.AddLogging(logging => logging.AddProvider(logs));
         await using var app = await builder.BuildAsync();
 
-        var error = await Assert.ThrowsAsync<DistributedApplicationException>(() => app.StartAsync());
+        await app.StartAsync();
+        await app.ResourceNotifications.WaitForResourceAsync("postgres", KnownResourceStates.FailedToStart).WaitAsync(TimeSpan.FromMinutes(1));
+        await app.ResourceNotifications.WaitForResourceAsync("cache", KnownResourceStates.FailedToStart).WaitAsync(TimeSpan.FromMinutes(1));
 
-        Assert.Equal("no 'postgres' binary in AppHost:Postgres:BinDirectory '/nonexistent/bin'", error.Message);
+        Assert.Contains(logs.Lines, line => line.Contains("apt-get install -y postgresql", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, line => line.Contains("apt-get install -y redis-server", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Missing_redis_server_is_reported_with_the_package_to_install()
+    public async Task Existing_servers_from_connection_strings_are_used_instead_of_starting_new_ones()
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(["--AppHost:Redis:Executable=/nonexistent/redis-server"]);
-        await using var app = await builder.BuildAsync();
+        await using var servers = await (await TestAppHost.CreateAsync()).StartAsync();
+        var builder = await TestAppHost.CreateAsync(
+            $"--ConnectionStrings:tenancydb={await servers.GetConnectionStringAsync("tenancydb")}",
+            $"--ConnectionStrings:tenancydb-app={await servers.GetConnectionStringAsync("tenancydb-app")}",
+            $"--ConnectionStrings:cache={await servers.GetConnectionStringAsync("cache")}");
 
-        var error = await Assert.ThrowsAsync<DistributedApplicationException>(() => app.StartAsync());
+        Assert.Empty(builder.Resources.OfType<ExecutableResource>());
+        await using var app = await builder.StartAsync();
+        using var api = app.CreateHttpClient("api");
+        Assert.Equal("Healthy", await api.GetStringAsync("/health"));
+    }
 
-        Assert.Contains("apt-get install -y redis-server", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain('\n', error.Message);
+    [Fact]
+    public async Task With_a_container_runtime_the_model_uses_aspires_postgres_and_redis_containers()
+    {
+        var builder = await TestAppHost.CreateAsync("--AppHost:Containers=always");
+
+        var postgres = Assert.Single(builder.Resources.OfType<PostgresServerResource>());
+        var database = Assert.Single(builder.Resources.OfType<PostgresDatabaseResource>());
+        var role = Assert.Single(builder.Resources.OfType<PostgresRoleResource>());
+        var redis = Assert.Single(builder.Resources.OfType<RedisResource>());
+        Assert.Empty(builder.Resources.OfType<ExecutableResource>());
+
+        Assert.Equal("postgres", postgres.Annotations.OfType<ContainerImageAnnotation>().Single().Image);
+        Assert.Contains(postgres.Annotations.OfType<ContainerMountAnnotation>(), m => m.Target == "/var/lib/postgresql/data");
+        Assert.Equal(("tenancydb", postgres), (database.DatabaseName, database.Parent));
+        Assert.Equal(("tenancy_app", (IResource)database), (role.RoleName, role.Parent));
+        Assert.Equal("redis", redis.Annotations.OfType<ContainerImageAnnotation>().Single().Image);
+        foreach (var service in new[] { "api", "worker" })
+        {
+            var project = builder.Resources.OfType<ProjectResource>().Single(p => p.Name == service);
+            var references = project.Annotations.OfType<ResourceRelationshipAnnotation>().Where(r => r.Type == "Reference").Select(r => r.Resource.Name).ToHashSet();
+            Assert.Superset(new HashSet<string> { "tenancydb", "tenancydb-app", "cache" }, references);
+        }
     }
 
     private static async Task<object?> ExecuteAsync(DistributedApplication app, string sql)
@@ -82,39 +120,33 @@ public sealed class AppHostLifecycleTests
         await using var command = new NpgsqlCommand(sql, connection);
         return await command.ExecuteScalarAsync();
     }
+}
 
-    private static List<int> ChildrenOf(int pid) =>
-        [.. Directory.GetDirectories("/proc")
-            .Select(Path.GetFileName)
-            .Where(name => int.TryParse(name, out _))
-            .Select(name => int.Parse(name!, System.Globalization.CultureInfo.InvariantCulture))
-            .Where(child => ParentOf(child) == pid)];
+/// <summary>Every line the AppHost logs, resources' output included (Aspire.Hosting.Testing forwards it).</summary>
+public sealed partial class CapturedLogs : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
 
-    private static int? ParentOf(int pid)
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+    public void Dispose()
     {
-        try
-        {
-            // /proc/{pid}/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after the last ')'.
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return null;
-        }
     }
 
-    private static bool IsRunning(int pid)
+    [System.Text.RegularExpressions.GeneratedRegex(@"\x1b\[[0-9;]*m")]
+    private static partial System.Text.RegularExpressions.Regex Colours();
+
+    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
     {
-        try
-        {
-            // A zombie has exited; only its parent's bookkeeping is left.
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)] != 'Z';
-        }
-        catch (IOException)
-        {
-            return false;
-        }
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            // Without the colours the services' console loggers write around "fail", "warn".
+            lines.Enqueue(Colours().Replace($"{category} {logLevel}: {formatter(state, exception)}{(exception is null ? "" : " " + exception.Message)}", ""));
     }
 }

@@ -1,148 +1,101 @@
 using System.Net;
+using System.Text.Json;
 using Npgsql;
-using Tenancy.Hosting;
-using Tenancy.Hosting.Testing;
 
 namespace Tenancy.EndToEndTests;
 
 [Collection(AppHostCollection.Name)]
 public sealed class AppHostTests(AppHostFixture fixture)
 {
-    [Fact]
-    public void Every_resource_is_running()
-    {
-        var states = fixture.App.Resources.ToDictionary(r => r.Name, r => r.State);
+    private static readonly string[] Resources = ["postgres", "tenancydb", "tenancydb-app", "cache", "api", "worker"];
 
-        Assert.Equal(
-            new Dictionary<string, ResourceState>
-            {
-                ["postgres"] = ResourceState.Running,
-                ["tenancydb"] = ResourceState.Running,
-                ["tenancydb-app"] = ResourceState.Running,
-                ["cache"] = ResourceState.Running,
-                ["api"] = ResourceState.Running,
-                ["worker"] = ResourceState.Running,
-                ["dashboard"] = ResourceState.Running,
-            },
-            states);
+    [Fact]
+    public async Task Every_resource_ends_running_and_healthy()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        foreach (var name in Resources)
+        {
+            await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+            Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState(name, out var state), name);
+            Assert.Equal((name, KnownResourceStates.Running), (name, state.Snapshot.State?.Text));
+        }
     }
 
     [Fact]
-    public async Task Api_reports_healthy_and_alive()
+    public async Task Api_reports_healthy_and_alive_and_serves_its_openapi_document()
     {
         var health = await fixture.Api.GetAsync("/health");
         var alive = await fixture.Api.GetAsync("/alive");
+        var openApi = await fixture.Api.GetAsync("/openapi/v1.json");
 
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+        Assert.Equal((HttpStatusCode.OK, "Healthy"), (health.StatusCode, await health.Content.ReadAsStringAsync()));
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        Assert.Contains("\"openapi\"", await openApi.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Connection_strings_follow_aspire_formats()
+    public async Task Servers_have_passwords_and_the_application_role_gets_none_of_the_owners()
     {
-        var database = await fixture.App.GetConnectionStringAsync("tenancydb");
-        var cache = await fixture.App.GetConnectionStringAsync("cache");
+        var owner = new NpgsqlConnectionStringBuilder(await fixture.App.GetConnectionStringAsync("tenancydb"));
+        var application = new NpgsqlConnectionStringBuilder(await fixture.App.GetConnectionStringAsync("tenancydb-app"));
+        var cache = StackExchange.Redis.ConfigurationOptions.Parse((await fixture.App.GetConnectionStringAsync("cache"))!);
 
-        var builder = new NpgsqlConnectionStringBuilder(database);
-        Assert.Equal("tenancydb", builder.Database);
-        Assert.Equal("postgres", builder.Username);
-        Assert.False(string.IsNullOrEmpty(builder.Password));
-        Assert.Matches(@"^127\.0\.0\.1:\d+$", cache);
+        Assert.Equal(("tenancydb", "postgres"), (owner.Database, owner.Username));
+        Assert.Equal(("tenancydb", "tenancy_app"), (application.Database, application.Username));
+        Assert.False(string.IsNullOrEmpty(owner.Password));
+        Assert.False(string.IsNullOrEmpty(application.Password));
+        Assert.DoesNotContain(owner.Password!, application.ConnectionString, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(cache.Password));
 
-        await using var connection = new NpgsqlConnection(database);
+        await using var connection = new NpgsqlConnection(application.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT current_database()", connection);
-        Assert.Equal("tenancydb", await command.ExecuteScalarAsync());
+        await using var role = new NpgsqlCommand("SELECT rolsuper OR rolbypassrls OR rolcreatedb OR rolcreaterole FROM pg_roles WHERE rolname = current_user", connection);
+        Assert.Equal(false, await role.ExecuteScalarAsync());
     }
 
     [Fact]
-    public async Task Tools_get_the_connection_strings_in_a_file_only_the_apphosts_user_can_read()
+    public async Task Redis_refuses_a_client_without_the_password()
     {
-        var path = await fixture.App.WriteConnectionsFileAsync();
+        var withPassword = StackExchange.Redis.ConfigurationOptions.Parse((await fixture.App.GetConnectionStringAsync("cache"))!);
+        var withoutPassword = withPassword.Clone();
+        withoutPassword.Password = null;
+        withoutPassword.AbortOnConnectFail = true;
+        withoutPassword.ConnectTimeout = 2000;
 
-        // Read back the way README.md tells people to: sourced by a shell.
-        var startInfo = new System.Diagnostics.ProcessStartInfo("bash", ["-c", $"set -a; . '{path}'; echo \"$ConnectionStrings__tenancydb\"; echo \"$ConnectionStrings__cache\""])
+        await using var anonymous = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(withoutPassword).ContinueWith(
+            t => t.IsFaulted ? null : t.Result);
+        if (anonymous is not null)
         {
-            RedirectStandardOutput = true,
-        };
-        using var shell = System.Diagnostics.Process.Start(startInfo)!;
-        var lines = (await shell.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        await shell.WaitForExitAsync();
-        string[] expected = [(await fixture.App.GetConnectionStringAsync("tenancydb"))!, (await fixture.App.GetConnectionStringAsync("cache"))!];
-        Assert.Equal(expected, lines);
+            await Assert.ThrowsAnyAsync<StackExchange.Redis.RedisException>(() => anonymous.GetDatabase().StringGetAsync("t:any"));
+        }
+    }
+
+    [Fact]
+    public async Task The_cli_gets_the_running_systems_connection_strings_in_a_file_only_the_apphosts_user_can_read()
+    {
+        var path = Path.Combine(fixture.App.DataDirectory(), "connections.json");
+
+        using var file = JsonDocument.Parse(await File.ReadAllTextAsync(path));
+        var connectionStrings = file.RootElement.GetProperty("ConnectionStrings");
+        foreach (var name in new[] { "tenancydb", "tenancydb-app", "cache" })
+        {
+            Assert.Equal(await fixture.App.GetConnectionStringAsync(name), connectionStrings.GetProperty(name).GetString());
+        }
+
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
     }
 
     [Fact]
-    public async Task Worker_reaches_postgres_and_redis()
+    public async Task Secrets_given_to_the_services_stay_out_of_the_servers_command_lines()
     {
-        await WaitUntil(() => fixture.App.Console.GetLines("worker").Any(l => l.Contains("Dependency redis", StringComparison.Ordinal)));
+        var cachePassword = StackExchange.Redis.ConfigurationOptions.Parse((await fixture.App.GetConnectionStringAsync("cache"))!).Password!;
+        var ownerPassword = new NpgsqlConnectionStringBuilder(await fixture.App.GetConnectionStringAsync("tenancydb")).Password!;
 
-        var lines = fixture.App.Console.GetLines("worker");
-        Assert.Contains(lines, l => l.Contains("Dependency postgres: Healthy", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("Dependency redis: Healthy", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public async Task OpenApi_document_is_served()
-    {
-        var response = await fixture.Api.GetAsync("/openapi/v1.json");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("\"openapi\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_second_apphost_on_the_same_data_folder_fails_clearly_and_leaves_the_first_running()
-    {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(
-            [$"--AppHost:DataDirectory={fixture.App.DataDirectory}", "--AppHost:Ephemeral=false"]);
-        await using var second = await builder.BuildAsync();
-
-        var error = await Assert.ThrowsAsync<DistributedApplicationException>(() => second.StartAsync());
-
-        Assert.Contains("is in use by a running server", error.Message, StringComparison.Ordinal);
-        Assert.Equal("Healthy", await fixture.Api.GetStringAsync("/health"));
-    }
-
-    [Fact]
-    public async Task A_second_apphost_asking_for_a_taken_api_port_fails_clearly()
-    {
-        var takenPort = ((ProjectResource)fixture.App.GetResource("api")).HttpPort;
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(
-            ["--AppHost:RandomizePorts=false", $"--Ports:api={takenPort}"]);
-        await using var second = await builder.BuildAsync();
-
-        var error = await Assert.ThrowsAsync<DistributedApplicationException>(() => second.StartAsync());
-
-        Assert.Equal($"port {takenPort} for api is already in use (another AppHost?): stop it or set Ports:api to a free port", error.Message);
-        Assert.All(second.Resources, r => Assert.Equal(ResourceState.NotStarted, r.State));
-    }
-
-    [Fact]
-    public async Task Existing_servers_from_connection_strings_are_used_instead_of_starting_new_ones()
-    {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(
-        [
-            $"--ConnectionStrings:tenancydb={await fixture.App.GetConnectionStringAsync("tenancydb")}",
-            $"--ConnectionStrings:cache={await fixture.App.GetConnectionStringAsync("cache")}",
-        ]);
-        await using var app = await builder.BuildAsync();
-
-        await app.StartAsync();
-
-        Assert.Null(app.GetResource("postgres").ProcessId);
-        Assert.Null(app.GetResource("cache").ProcessId);
-        using var api = app.CreateHttpClient("api");
-        Assert.Equal("Healthy", await api.GetStringAsync("/health"));
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 100 && !condition(); i++)
+        foreach (var name in new[] { "postgres", "cache" })
         {
-            await Task.Delay(100);
+            var commandLine = await File.ReadAllTextAsync($"/proc/{fixture.App.ProcessId(name)}/cmdline");
+            Assert.DoesNotContain(cachePassword, commandLine, StringComparison.Ordinal);
+            Assert.DoesNotContain(ownerPassword, commandLine, StringComparison.Ordinal);
         }
     }
 }

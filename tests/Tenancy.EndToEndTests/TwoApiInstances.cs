@@ -1,6 +1,3 @@
-using Tenancy.Hosting;
-using Tenancy.Hosting.Testing;
-
 namespace Tenancy.EndToEndTests;
 
 /// <summary>
@@ -24,16 +21,16 @@ public sealed class TwoApiInstances : IAsyncDisposable
 
     public static async Task<TwoApiInstances> StartAsync()
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
-        builder.AddProject<Projects.Api>("api-replica")
+        var builder = await TestAppHost.CreateAsync();
+        builder.AddProject<Projects.Api>("api-replica", options => options.ExcludeLaunchProfile = true)
             .WithHttpEndpoint()
             .WithHttpHealthCheck("/health")
-            .WithReference(builder.CreateResourceBuilder<PostgresDatabaseResource>("tenancydb"))
-            .WithReference(builder.CreateResourceBuilder<PostgresRoleResource>("tenancydb-app"))
-            .WithReference(builder.CreateResourceBuilder<RedisResource>("cache"))
+            .WithReference(builder.CreateResourceBuilder<IResourceWithConnectionString>("tenancydb"))
+            .WithReference(builder.CreateResourceBuilder<IResourceWithConnectionString>("tenancydb-app"))
+            .WithReference(builder.CreateResourceBuilder<IResourceWithConnectionString>("cache"))
             .WaitFor(builder.CreateResourceBuilder<ProjectResource>("api"));
-        var app = await builder.BuildAsync();
-        await app.StartAsync();
+        var app = await builder.StartAsync();
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("api-replica");
         return new TwoApiInstances(app);
     }
 
@@ -41,6 +38,6 @@ public sealed class TwoApiInstances : IAsyncDisposable
     {
         First.Http.Dispose();
         Second.Http.Dispose();
-        await App.DisposeAsync();
+        await App.StopAndDeleteAsync();
     }
 }

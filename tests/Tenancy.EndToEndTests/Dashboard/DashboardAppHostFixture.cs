@@ -1,42 +1,43 @@
-using Tenancy.Dashboard;
-using Tenancy.Hosting;
-using Tenancy.Hosting.Testing;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
 
 namespace Tenancy.EndToEndTests.Dashboard;
 
 /// <summary>
-/// The whole system with the AppHost's dashboard as every service's OTLP endpoint, as <c>dotnet run</c> starts it.
-/// The Api exports over OTLP/gRPC (the AppHost's default); the Worker is switched to OTLP/HTTP with protobuf bodies,
-/// so every test that finds a Worker span also proves the HTTP receiver.
+/// The whole system with the real Aspire dashboard, as <c>dotnet run</c> starts it: every service exports its
+/// telemetry there. The dashboard keeps its browser-token login; the test knows the token and the telemetry API key.
 /// </summary>
 public sealed class DashboardAppHostFixture : IAsyncLifetime
 {
     public DistributedApplication App { get; private set; } = null!;
 
-    public DashboardResource Dashboard { get; private set; } = null!;
-
     public TenancyClient Client { get; private set; } = null!;
 
-    public DashboardApi Telemetry { get; private set; } = null!;
+    public DashboardTelemetry Telemetry { get; private set; } = null!;
 
-    /// <summary>The one tenant the Api is told to give metrics of its own (Tenancy:Telemetry:PerTenantMetrics).</summary>
-    public string WatchedTenant { get; } = TenancyClient.NewIdentifier("watched");
+    public Uri DashboardUrl { get; private set; } = null!;
+
+    public string BrowserToken { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
     public async Task InitializeAsync()
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
-        var dashboard = builder.Resources.OfType<DashboardResource>().Single();
-        builder.CreateResourceBuilder<ProjectResource>("api")
-            .WithEnvironment("Tenancy__Telemetry__PerTenantMetrics__0", WatchedTenant);
-        builder.CreateResourceBuilder<ProjectResource>("worker")
-            .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
-            .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", $"http://127.0.0.1:{dashboard.HttpPort}");
-        App = await builder.BuildAsync();
-        await App.StartAsync();
-        await App.WaitForResourceHealthyAsync("api");
-        Dashboard = dashboard;
+        var apiKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        DashboardUrl = new Uri($"http://127.0.0.1:{FreePort()}");
+        var builder = await TestAppHost.CreateAsync(
+        [
+            $"--ASPNETCORE_URLS={DashboardUrl}",
+            $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{FreePort()}",
+            "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
+            $"--AppHost:BrowserToken={BrowserToken}",
+            $"--AppHost:DashboardApiKey={apiKey}",
+        ], dashboard: true);
+        App = await builder.StartAsync();
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("worker");
         Client = new TenancyClient(App.CreateHttpClient("api"));
-        Telemetry = new DashboardApi(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{dashboard.HttpPort}") });
+        var http = new HttpClient { BaseAddress = DashboardUrl };
+        http.DefaultRequestHeaders.Add("x-api-key", apiKey);
+        Telemetry = new DashboardTelemetry(http);
     }
 
     public async Task DisposeAsync()
@@ -45,13 +46,20 @@ public sealed class DashboardAppHostFixture : IAsyncLifetime
         Telemetry?.Http.Dispose();
         if (App is not null)
         {
-            await App.DisposeAsync();
+            await App.StopAndDeleteAsync();
         }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
 [CollectionDefinition(Name)]
 public sealed class DashboardAppHostCollection : ICollectionFixture<DashboardAppHostFixture>
 {
-    public const string Name = "AppHost with its dashboard";
+    public const string Name = "AppHost with the Aspire dashboard";
 }

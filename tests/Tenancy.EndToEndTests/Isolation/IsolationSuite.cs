@@ -71,8 +71,7 @@ public abstract class IsolationSuite(AppHostFixture fixture)
         await _client.CreateProductAsync(b, "B-1", "b's");
 
         // The connection string the Api was really given for tenant data, read from its environment.
-        var apiPid = fixture.App.GetResource("api").ProcessId;
-        var environment = (await File.ReadAllTextAsync($"/proc/{apiPid}/environ")).Split('\0');
+        var environment = ProcessTree.EnvironmentOf(fixture.App.ServiceProcessId("api"));
         var application = environment.Single(e => e.StartsWith("ConnectionStrings__tenancydb-app=", StringComparison.Ordinal)).Split('=', 2)[1];
         await using var connection = new Npgsql.NpgsqlConnection(application);
         await connection.OpenAsync();
@@ -220,16 +219,16 @@ public sealed class IsolationTests(AppHostFixture fixture) : IsolationSuite(fixt
 public sealed class PgBouncerIsolationTests(PgBouncerAppHostFixture fixture) : IsolationSuite(fixture)
 {
     [Fact]
-    public async Task The_api_reaches_postgres_through_pgbouncer()
+    public void The_api_reaches_postgres_through_pgbouncer()
     {
-        var pooler = (Hosting.PgBouncerResource)fixture.App.GetResource("pgbouncer");
-        var apiPid = fixture.App.GetResource("api").ProcessId;
+        var pooler = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<LocalPgBouncerResource>().Single();
 
         // What the Api process was really given, read from its environment.
-        var environment = (await File.ReadAllTextAsync($"/proc/{apiPid}/environ")).Split('\0');
+        var environment = ProcessTree.EnvironmentOf(fixture.App.ServiceProcessId("api"));
         var tenancyDb = environment.Single(e => e.StartsWith("ConnectionStrings__tenancydb=", StringComparison.Ordinal));
 
-        Assert.Equal(Hosting.ResourceState.Running, pooler.State);
-        Assert.Contains($"Port={pooler.Port}", tenancyDb, StringComparison.Ordinal);
+        Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState("pgbouncer", out var state));
+        Assert.Equal(KnownResourceStates.Running, state.Snapshot.State?.Text);
+        Assert.Contains($"Port={pooler.PrimaryEndpoint.Port}", tenancyDb, StringComparison.Ordinal);
     }
 }

@@ -1,13 +1,9 @@
 using Npgsql;
-using Tenancy.Dashboard;
-using Tenancy.EndToEndTests.Dashboard;
-using Tenancy.Hosting;
-using Tenancy.Hosting.Testing;
 
 namespace Tenancy.EndToEndTests.Jobs;
 
 /// <summary>
-/// The whole system for the job tests, exporting its spans to the AppHost's dashboard. The Worker delivers each
+/// The whole system for the job tests. The Worker delivers each
 /// confirmation in half a second (so a test can catch jobs mid-flight) and takes back a dead Worker's jobs after 5 s.
 /// </summary>
 public sealed class JobsAppHostFixture : IAsyncLifetime
@@ -16,25 +12,20 @@ public sealed class JobsAppHostFixture : IAsyncLifetime
 
     public TenancyClient Client { get; private set; } = null!;
 
-    public DashboardSpans Traces { get; private set; } = null!;
-
     public async Task InitializeAsync()
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
+        var builder = await TestAppHost.CreateAsync();
         builder.CreateResourceBuilder<ProjectResource>("worker")
             .WithEnvironment("Tenancy__Jobs__InvisibilityTimeout", "00:00:05")
             .WithEnvironment("Sales__Notifications__SimulatedSendLatency", "00:00:00.500");
-        Traces = new DashboardSpans(builder.Resources.OfType<DashboardResource>().Single());
-        App = await builder.BuildAsync();
-        await App.StartAsync();
-        await App.WaitForResourceHealthyAsync("api");
+        App = await builder.StartAsync();
         Client = new TenancyClient(App.CreateHttpClient("api"));
     }
 
     /// <summary>A scalar straight from the system's database, for what the API does not show (Hangfire's tables).</summary>
     public async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
     {
-        await using var connection = new NpgsqlConnection(App.GetConnectionString("tenancydb"));
+        await using var connection = new NpgsqlConnection(await App.GetConnectionStringAsync("tenancydb"));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var parameter in parameters)
@@ -65,7 +56,7 @@ public sealed class JobsAppHostFixture : IAsyncLifetime
         Client?.Http.Dispose();
         if (App is not null)
         {
-            await App.DisposeAsync();
+            await App.StopAndDeleteAsync();
         }
     }
 }

@@ -19,7 +19,7 @@ public sealed class WorkerCrashTests(JobsAppHostFixture system, ITestOutputHelpe
         // Kill while a confirmation is being delivered: recorded and attempted, not yet marked sent.
         await shop.WaitForNotificationsAsync(
             n => n.Any(x => x.GetProperty("status").GetString() == "pending" && x.GetProperty("deliveryAttempts").GetInt32() == 1), TimeSpan.FromSeconds(30));
-        var worker = Process.GetProcessById(system.App.GetResource("worker").ProcessId!.Value);
+        var worker = Process.GetProcessById(system.App.ServiceProcessId("worker"));
         worker.Kill(); // SIGKILL: no shutdown, no requeue, no flushed state
         await worker.WaitForExitAsync();
         // With the Worker dead, what is still pending after an attempt is what the kill interrupted.

@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using Tenancy.Hosting;
-using Tenancy.Hosting.Testing;
 
 namespace Tenancy.EndToEndTests.Security;
 
@@ -31,14 +29,11 @@ public sealed class SecuredSystem : IAsyncDisposable
     /// <param name="args">The AppHost's command line (its configuration).</param>
     public static async Task<SecuredSystem> StartAsync(string keyId, byte[] key, params string[] args)
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(args);
+        var builder = await TestAppHost.CreateAsync(args);
         var api = builder.CreateResourceBuilder<ProjectResource>("api")
             .WithEnvironment($"Tenancy__Auth__SigningKeys__{keyId}", Convert.ToBase64String(key))
             .WithEnvironment("Tenancy__Auth__ActiveKeyId", keyId);
-        var app = await builder.BuildAsync();
-        await app.StartAsync();
-        await app.WaitForResourceHealthyAsync("api");
-        return new SecuredSystem(app, api);
+        return new SecuredSystem(await builder.StartAsync(), api);
     }
 
     /// <summary>Restarts the Api with these settings changed (an empty value removes a signing key), as a deployment would.</summary>
@@ -56,7 +51,7 @@ public sealed class SecuredSystem : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Http.Dispose();
-        await App.DisposeAsync();
+        await App.StopAndDeleteAsync();
     }
 }
 
