@@ -11,52 +11,41 @@ using Tenancy.Sales;
 namespace Tenancy.Cli;
 
 /// <summary>
-/// The tenancy core wired as the Api wires it, over the chosen database. The host is built, never started: a
-/// command needs the services, not the hosted ones (such as the registry change listener).
+/// The tenancy core wired as the Api wires it, over the connections found (<see cref="CliConnections"/>). The host
+/// is built, never started: a command needs the services, not the hosted ones (such as the registry change listener).
 /// </summary>
 internal sealed class CliServices : IAsyncDisposable
 {
-    public const string ConnectionName = "tenancydb";
-    public const string ConnectionVariable = "ConnectionStrings__" + ConnectionName;
-    public const string CacheConnectionVariable = "ConnectionStrings__cache";
-
     private readonly IHost _host;
     private readonly AsyncServiceScope _scope;
+    private readonly CliConnections _connections;
 
-    private CliServices(IHost host)
+    private CliServices(IHost host, CliConnections connections)
     {
         _host = host;
         _scope = host.Services.CreateAsyncScope();
+        _connections = connections;
     }
 
-    /// <summary>Services over <paramref name="connectionString"/>, or else the <c>ConnectionStrings__tenancydb</c> environment variable.</summary>
-    /// <exception cref="CliUsageException">Neither is set, or the connection string is malformed.</exception>
-    public static CliServices Open(string? connectionString)
+    /// <summary>Services over <paramref name="connections"/>.</summary>
+    public static CliServices Open(CliConnections connections)
     {
-        connectionString ??= Environment.GetEnvironmentVariable(ConnectionVariable);
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new CliUsageException($"no database: pass --connection or set {ConnectionVariable}");
-        }
-
-        try
-        {
-            _ = new NpgsqlConnectionStringBuilder(connectionString);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new CliUsageException($"invalid connection string: {ex.Message}");
-        }
-
         // No defaults: no appsettings.json from the working folder and no console logging mixed into the output.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // The environment still configures the core as it does the Api's (Tenancy__RootDomains__0, Tenancy__Plans__...).
         builder.Configuration.AddEnvironmentVariables();
-        builder.Configuration.AddInMemoryCollection([new($"ConnectionStrings:{ConnectionName}", connectionString)]);
+        // Exactly the connections found, whatever else ConnectionStrings__* holds: a -direct one left in the
+        // environment would otherwise take the owner's work to another database.
+        builder.Configuration.AddInMemoryCollection(
+        [
+            new($"ConnectionStrings:{CliConnections.DatabaseName}", connections.Database),
+            new($"ConnectionStrings:{CliConnections.ApplicationName}", connections.Application),
+            new($"ConnectionStrings:{CliConnections.DatabaseName}-direct", null),
+        ]);
         builder.Logging.ClearProviders();
-        builder.AddTenancy<SalesDbContext>(ConnectionName);
+        builder.AddTenancy<SalesDbContext>(CliConnections.DatabaseName);
         builder.AddTenancyAccountStore();
-        if (Environment.GetEnvironmentVariable(CacheConnectionVariable) is { Length: > 0 } cache)
+        if (connections.Cache is { } cache)
         {
             var options = ConfigurationOptions.Parse(cache);
             options.AbortOnConnectFail = false;
@@ -64,12 +53,14 @@ internal sealed class CliServices : IAsyncDisposable
             builder.AddTenantCaching();
         }
 
-        return new CliServices(builder.Build());
+        return new CliServices(builder.Build(), connections);
     }
 
     /// <exception cref="CliUsageException">No cache is configured.</exception>
     public TenantCache GetCache() =>
-        _scope.ServiceProvider.GetService<TenantCache>() ?? throw new CliUsageException($"no cache: set {CacheConnectionVariable}");
+        _scope.ServiceProvider.GetService<TenantCache>() ?? throw new CliUsageException(_connections.File is { } file
+            ? $"no cache: {file} names none, and {CliConnections.CacheVariable} is not set"
+            : $"no cache: set {CliConnections.CacheVariable}");
 
     public T Get<T>()
         where T : notnull => _scope.ServiceProvider.GetRequiredService<T>();
