@@ -112,9 +112,17 @@ internal sealed class Invocation(ParseResult parseResult, GlobalOptions global)
     public CliConnections? Connections { get; private set; }
 
     /// <exception cref="CliUsageException">No database is configured, or its configuration is unreadable.</exception>
-    public Task<CliServices> OpenServicesAsync(CancellationToken cancellationToken)
+    public Task<CliServices> OpenServicesAsync(CancellationToken cancellationToken) => OpenServicesAsync(buildsStores: false, cancellationToken);
+
+    /// <param name="buildsStores">
+    /// The command creates tenant stores or tables (create, restore, clone, move, migrate): they are granted to the
+    /// application role, and the command is refused when it is unclear which role that is.
+    /// </param>
+    /// <exception cref="CliUsageException">No database is configured, or its configuration is unreadable.</exception>
+    /// <exception cref="CliFailureException">The command builds stores, and whom to grant them is unclear.</exception>
+    public Task<CliServices> OpenServicesAsync(bool buildsStores, CancellationToken cancellationToken)
     {
         Connections = CliConnections.Find(parseResult.GetValue(global.Connection), parseResult.GetValue(global.AppHostData), global.Environment);
-        return Task.FromResult(CliServices.Open(Connections));
+        return CliServices.OpenAsync(Connections, buildsStores, cancellationToken);
     }
 }

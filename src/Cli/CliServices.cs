@@ -6,6 +6,7 @@ using Npgsql;
 using StackExchange.Redis;
 using Tenancy.Accounts;
 using Tenancy.Caching;
+using Tenancy.Migrations;
 using Tenancy.Sales;
 
 namespace Tenancy.Cli;
@@ -28,8 +29,12 @@ internal sealed class CliServices : IAsyncDisposable
     }
 
     /// <summary>Services over <paramref name="connections"/>.</summary>
-    public static CliServices Open(CliConnections connections)
+    /// <param name="buildsStores">The command creates tenant stores or tables, which the application role must be granted.</param>
+    /// <exception cref="CliFailureException">The command builds stores, and whom to grant them is unclear.</exception>
+    public static async Task<CliServices> OpenAsync(CliConnections connections, bool buildsStores, CancellationToken cancellationToken)
     {
+        var applicationRole = connections.Application is null ? await GrantedRoleAsync(connections.Database, buildsStores, cancellationToken) : null;
+
         // No defaults: no appsettings.json from the working folder and no console logging mixed into the output.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // The environment still configures the core as it does the Api's (Tenancy__RootDomains__0, Tenancy__Plans__...).
@@ -43,7 +48,7 @@ internal sealed class CliServices : IAsyncDisposable
             new($"ConnectionStrings:{CliConnections.DatabaseName}-direct", null),
         ]);
         builder.Logging.ClearProviders();
-        builder.AddTenancy<SalesDbContext>(CliConnections.DatabaseName);
+        builder.AddTenancy<SalesDbContext>(CliConnections.DatabaseName, applicationRole);
         builder.AddTenancyAccountStore();
         if (connections.Cache is { } cache)
         {
@@ -54,6 +59,27 @@ internal sealed class CliServices : IAsyncDisposable
         }
 
         return new CliServices(builder.Build(), connections);
+    }
+
+    /// <summary>
+    /// Without the application role's connection string, the role the services serve tenant data as, read from the
+    /// grants on the shared schema: the stores this command builds are granted to it as the Api's would be, and the
+    /// Api can serve them at once. Null when the owner serves tenant data (no role is granted anything).
+    /// </summary>
+    private static async Task<string?> GrantedRoleAsync(string database, bool buildsStores, CancellationToken cancellationToken)
+    {
+        await using var owner = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database) { Pooling = false }.ConnectionString);
+        await owner.OpenAsync(cancellationToken);
+        var roles = await ApplicationRoleSetup.GrantedRolesAsync(owner, cancellationToken);
+        if (roles.Count > 1 && buildsStores)
+        {
+            // Granting all of them could open tenants to a role that should not see them; granting none makes stores the Api cannot read.
+            throw new CliFailureException(
+                $"the shared schema is granted to the roles {string.Join(", ", roles)}, so which one serves tenant data is unclear and nothing was done: " +
+                $"give the application role's connection string ({CliConnections.ApplicationVariable})");
+        }
+
+        return roles.Count == 1 ? roles[0] : null;
     }
 
     /// <exception cref="CliUsageException">No cache is configured.</exception>

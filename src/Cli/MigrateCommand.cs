@@ -46,7 +46,7 @@ internal static class MigrateCommand
     private static async Task<int> MigrateAsync(Invocation cli, MigrationScope scope, int parallelism, CancellationToken cancellationToken)
     {
         var output = cli.Output;
-        await using var services = await cli.OpenServicesAsync(cancellationToken);
+        await using var services = await cli.OpenServicesAsync(buildsStores: true, cancellationToken);
         var runner = services.Get<TenantMigrationRunner>();
 
         IReadOnlyList<string>? sharedApplied = null;

@@ -23,7 +23,9 @@ public static class TenancyCli
           3. connections.json of the running AppHost, in its data folder: --apphost-data, else TENANCY_APPHOST_DATA,
              else AppHost__DataDirectory, else /var/lib/tenancy/apphost as root, ~/.local/share/tenancy/apphost
              (XDG_DATA_HOME) otherwise. Read only when neither 1 nor 2 names the database.
-        No secret is ever printed.
+        Stores the CLI builds (create, clone, restore, move, migrate) are granted to the application role as the
+        Api's are: the -app connection's user, else the role the shared schema is granted to; when that is unclear
+        those commands are refused. No secret is ever printed.
 
         Exit codes:
           0  ok

@@ -63,7 +63,7 @@ internal static class TenantCommands
                 cli.Get(contactEmail),
                 Status: cli.Get(trial) ? TenantStatus.Trial : TenantStatus.Active,
                 ConnectionReference: cli.Get(reference));
-            await using var services = await cli.OpenServicesAsync(ct);
+            await using var services = await cli.OpenServicesAsync(buildsStores: true, ct);
             var owner = await TenantOwner.CheckAsync(services, cli.Get(ownerEmail), cli.Get(ownerPassword), ct);
             var tenant = await services.Get<TenantProvisioner>().ProvisionAsync(request, ct);
             await TenantOwner.AddAsync(services, tenant, owner, ct);
