@@ -20,7 +20,7 @@ internal static class BackupCommands
         {
             var id = CliOptions.RequireIdentifier(cli.Get(identifier));
             var path = cli.Get(output) ?? $"{id}-{DateTime.UtcNow.ToString("yyyyMMddTHHmmss", CultureInfo.InvariantCulture)}.tenant.zip";
-            await using var services = cli.OpenServices();
+            await using var services = await cli.OpenServicesAsync(ct);
             TenantArchiveManifest manifest;
             // Written beside, then renamed: a failed backup never leaves a file that looks whole.
             var partial = path + ".partial";
@@ -67,7 +67,7 @@ internal static class BackupCommands
             }
 
             var id = CliOptions.RequireIdentifier(cli.Get(identifier));
-            await using var services = cli.OpenServices();
+            await using var services = await cli.OpenServicesAsync(buildsStores: true, ct);
             await using var archive = File.OpenRead(path);
             var request = new NewTenant(id, cli.Get(name) ?? id, Isolation: MoveCommand.ParseIsolation(cli.Get(isolation)) ?? TenantIsolation.Schema, ConnectionReference: cli.Get(reference));
             var tenant = await services.Get<TenantBackupService>().RestoreAsync(archive, request, ct);
@@ -87,7 +87,7 @@ internal static class BackupCommands
         {
             var from = CliOptions.RequireIdentifier(cli.Get(source));
             var to = CliOptions.RequireIdentifier(cli.Get(identifier));
-            await using var services = cli.OpenServices();
+            await using var services = await cli.OpenServicesAsync(buildsStores: true, ct);
             var tenant = await services.Get<TenantBackupService>().CloneAsync(from, to, MoveCommand.ParseIsolation(cli.Get(isolation)), ct);
             TenantCommands.Show(cli.Output, TenantView.From(tenant), $"cloned tenant {from} as {tenant.Identifier}");
             return ExitCodes.Ok;

@@ -8,7 +8,7 @@ namespace Tenancy.Cli;
 /// <summary><c>tenancy tenants cache purge</c>.</summary>
 internal static class CacheCommands
 {
-    public static Command Create(GlobalOptions global) => new("cache", "A tenant's cache entries (Redis: ConnectionStrings__cache)")
+    public static Command Create(GlobalOptions global) => new("cache", "A tenant's cache entries (Redis: ConnectionStrings__cache, else the AppHost's connections.json)")
     {
         PurgeCommand(global),
     };
@@ -20,7 +20,7 @@ internal static class CacheCommands
         command.Runs(global, async (cli, ct) =>
         {
             var id = CliOptions.RequireIdentifier(cli.Get(identifier));
-            await using var services = cli.OpenServices();
+            await using var services = await cli.OpenServicesAsync(ct);
             var tenant = await services.Get<TenantRegistry>().FindAsync(id, ct) ?? throw new TenantNotFoundException(id);
             if (!await services.GetCache().PurgeTenantAsync(tenant.Id))
             {

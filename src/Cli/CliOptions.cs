@@ -1,16 +1,27 @@
 using System.CommandLine;
+using Npgsql;
 using Tenancy.Provisioning;
 using Tenancy.Tenants;
 
 namespace Tenancy.Cli;
 
-/// <summary>The options every command takes.</summary>
-internal sealed class GlobalOptions
+/// <summary>The options every command takes, and the environment their defaults come from.</summary>
+internal sealed class GlobalOptions(Func<string, string?> environment)
 {
+    public Func<string, string?> Environment { get; } = environment;
+
     public Option<string> Connection { get; } = new("--connection")
     {
-        Description = "The PostgreSQL connection string (default: the ConnectionStrings__tenancydb environment variable)",
+        Description = $"The PostgreSQL connection string (default: {CliConnections.DatabaseVariable}, else the running AppHost's {CliConnections.FileName})",
         HelpName = "connection-string",
+        Recursive = true,
+    };
+
+    public Option<string> AppHostData { get; } = new("--apphost-data")
+    {
+        Description = $"The AppHost data folder to find {CliConnections.FileName} in (default: {AppHostDataFolder.Variable}, else AppHost__DataDirectory, " +
+                      "else /var/lib/tenancy/apphost as root, ~/.local/share/tenancy/apphost otherwise)",
+        HelpName = "dir",
         Recursive = true,
     };
 
@@ -64,7 +75,28 @@ internal static class CliOptions
 
     /// <summary>Sets <paramref name="command"/>'s action, handing it what every action needs.</summary>
     public static void Runs(this Command command, GlobalOptions global, Func<Invocation, CancellationToken, Task<int>> action) =>
-        command.SetAction((parseResult, cancellationToken) => action(new Invocation(parseResult, global), cancellationToken));
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var cli = new Invocation(parseResult, global);
+            try
+            {
+                return await action(cli, cancellationToken);
+            }
+            catch (Exception ex) when (cli.Connections?.File is { } file && Unreachable(ex) is { } unreachable && !cancellationToken.IsCancellationRequested)
+            {
+                // The file outlives an AppHost that was killed: say where the address came from.
+                throw new CliFailureException($"database: {unreachable.Message} (the address is from {file}: is that AppHost running?)");
+            }
+        });
+
+    /// <summary>A failure to reach the server (not an error the server sent), however EF Core wrapped it.</summary>
+    private static NpgsqlException? Unreachable(Exception exception) => exception switch
+    {
+        PostgresException => null,
+        NpgsqlException npgsql => npgsql,
+        { InnerException: { } inner } => Unreachable(inner),
+        _ => null,
+    };
 }
 
 /// <summary>One run of a command: its parsed values, where its output goes, and the way to the tenancy services.</summary>
@@ -76,6 +108,21 @@ internal sealed class Invocation(ParseResult parseResult, GlobalOptions global)
 
     public T Get<T>(Argument<T> argument) => parseResult.GetValue(argument)!;
 
-    /// <exception cref="CliUsageException">No database is configured.</exception>
-    public CliServices OpenServices() => CliServices.Open(parseResult.GetValue(global.Connection));
+    /// <summary>The connections the command's services were opened over, once they are.</summary>
+    public CliConnections? Connections { get; private set; }
+
+    /// <exception cref="CliUsageException">No database is configured, or its configuration is unreadable.</exception>
+    public Task<CliServices> OpenServicesAsync(CancellationToken cancellationToken) => OpenServicesAsync(buildsStores: false, cancellationToken);
+
+    /// <param name="buildsStores">
+    /// The command creates tenant stores or tables (create, restore, clone, move, migrate): they are granted to the
+    /// application role, and the command is refused when it is unclear which role that is.
+    /// </param>
+    /// <exception cref="CliUsageException">No database is configured, or its configuration is unreadable.</exception>
+    /// <exception cref="CliFailureException">The command builds stores, and whom to grant them is unclear.</exception>
+    public Task<CliServices> OpenServicesAsync(bool buildsStores, CancellationToken cancellationToken)
+    {
+        Connections = CliConnections.Find(parseResult.GetValue(global.Connection), parseResult.GetValue(global.AppHostData), global.Environment);
+        return CliServices.OpenAsync(Connections, buildsStores, cancellationToken);
+    }
 }

@@ -6,57 +6,51 @@ using Npgsql;
 using StackExchange.Redis;
 using Tenancy.Accounts;
 using Tenancy.Caching;
+using Tenancy.Migrations;
 using Tenancy.Sales;
 
 namespace Tenancy.Cli;
 
 /// <summary>
-/// The tenancy core wired as the Api wires it, over the chosen database. The host is built, never started: a
-/// command needs the services, not the hosted ones (such as the registry change listener).
+/// The tenancy core wired as the Api wires it, over the connections found (<see cref="CliConnections"/>). The host
+/// is built, never started: a command needs the services, not the hosted ones (such as the registry change listener).
 /// </summary>
 internal sealed class CliServices : IAsyncDisposable
 {
-    public const string ConnectionName = "tenancydb";
-    public const string ConnectionVariable = "ConnectionStrings__" + ConnectionName;
-    public const string CacheConnectionVariable = "ConnectionStrings__cache";
-
     private readonly IHost _host;
     private readonly AsyncServiceScope _scope;
+    private readonly CliConnections _connections;
 
-    private CliServices(IHost host)
+    private CliServices(IHost host, CliConnections connections)
     {
         _host = host;
         _scope = host.Services.CreateAsyncScope();
+        _connections = connections;
     }
 
-    /// <summary>Services over <paramref name="connectionString"/>, or else the <c>ConnectionStrings__tenancydb</c> environment variable.</summary>
-    /// <exception cref="CliUsageException">Neither is set, or the connection string is malformed.</exception>
-    public static CliServices Open(string? connectionString)
+    /// <summary>Services over <paramref name="connections"/>.</summary>
+    /// <param name="buildsStores">The command creates tenant stores or tables, which the application role must be granted.</param>
+    /// <exception cref="CliFailureException">The command builds stores, and whom to grant them is unclear.</exception>
+    public static async Task<CliServices> OpenAsync(CliConnections connections, bool buildsStores, CancellationToken cancellationToken)
     {
-        connectionString ??= Environment.GetEnvironmentVariable(ConnectionVariable);
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new CliUsageException($"no database: pass --connection or set {ConnectionVariable}");
-        }
-
-        try
-        {
-            _ = new NpgsqlConnectionStringBuilder(connectionString);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new CliUsageException($"invalid connection string: {ex.Message}");
-        }
+        var applicationRole = connections.Application is null ? await GrantedRoleAsync(connections.Database, buildsStores, cancellationToken) : null;
 
         // No defaults: no appsettings.json from the working folder and no console logging mixed into the output.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // The environment still configures the core as it does the Api's (Tenancy__RootDomains__0, Tenancy__Plans__...).
         builder.Configuration.AddEnvironmentVariables();
-        builder.Configuration.AddInMemoryCollection([new($"ConnectionStrings:{ConnectionName}", connectionString)]);
+        // Exactly the connections found, whatever else ConnectionStrings__* holds: a -direct one left in the
+        // environment would otherwise take the owner's work to another database.
+        builder.Configuration.AddInMemoryCollection(
+        [
+            new($"ConnectionStrings:{CliConnections.DatabaseName}", connections.Database),
+            new($"ConnectionStrings:{CliConnections.ApplicationName}", connections.Application),
+            new($"ConnectionStrings:{CliConnections.DatabaseName}-direct", null),
+        ]);
         builder.Logging.ClearProviders();
-        builder.AddTenancy<SalesDbContext>(ConnectionName);
+        builder.AddTenancy<SalesDbContext>(CliConnections.DatabaseName, applicationRole);
         builder.AddTenancyAccountStore();
-        if (Environment.GetEnvironmentVariable(CacheConnectionVariable) is { Length: > 0 } cache)
+        if (connections.Cache is { } cache)
         {
             var options = ConfigurationOptions.Parse(cache);
             options.AbortOnConnectFail = false;
@@ -64,12 +58,35 @@ internal sealed class CliServices : IAsyncDisposable
             builder.AddTenantCaching();
         }
 
-        return new CliServices(builder.Build());
+        return new CliServices(builder.Build(), connections);
+    }
+
+    /// <summary>
+    /// Without the application role's connection string, the role the services serve tenant data as, read from the
+    /// grants on the shared schema: the stores this command builds are granted to it as the Api's would be, and the
+    /// Api can serve them at once. Null when the owner serves tenant data (no role is granted anything).
+    /// </summary>
+    private static async Task<string?> GrantedRoleAsync(string database, bool buildsStores, CancellationToken cancellationToken)
+    {
+        await using var owner = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database) { Pooling = false }.ConnectionString);
+        await owner.OpenAsync(cancellationToken);
+        var roles = await ApplicationRoleSetup.GrantedRolesAsync(owner, cancellationToken);
+        if (roles.Count > 1 && buildsStores)
+        {
+            // Granting all of them could open tenants to a role that should not see them; granting none makes stores the Api cannot read.
+            throw new CliFailureException(
+                $"the shared schema is granted to the roles {string.Join(", ", roles)}, so which one serves tenant data is unclear and nothing was done: " +
+                $"give the application role's connection string ({CliConnections.ApplicationVariable})");
+        }
+
+        return roles.Count == 1 ? roles[0] : null;
     }
 
     /// <exception cref="CliUsageException">No cache is configured.</exception>
     public TenantCache GetCache() =>
-        _scope.ServiceProvider.GetService<TenantCache>() ?? throw new CliUsageException($"no cache: set {CacheConnectionVariable}");
+        _scope.ServiceProvider.GetService<TenantCache>() ?? throw new CliUsageException(_connections.File is { } file
+            ? $"no cache: {file} names none, and {CliConnections.CacheVariable} is not set"
+            : $"no cache: set {CliConnections.CacheVariable}");
 
     public T Get<T>()
         where T : notnull => _scope.ServiceProvider.GetRequiredService<T>();

@@ -21,7 +21,7 @@ internal static class DomainCommands
         command.Runs(global, async (cli, ct) =>
         {
             var id = CliOptions.RequireIdentifier(cli.Get(identifier));
-            await using var services = cli.OpenServices();
+            await using var services = await cli.OpenServicesAsync(ct);
             var tenant = await services.Get<TenantRegistry>().AddDomainAsync(id, cli.Get(host), cli.Get(primary), ct);
             TenantCommands.Show(cli.Output, TenantView.From(tenant), $"added domain {cli.Get(host)} to tenant {tenant.Identifier}");
             return ExitCodes.Ok;
@@ -37,7 +37,7 @@ internal static class DomainCommands
         command.Runs(global, async (cli, ct) =>
         {
             var id = CliOptions.RequireIdentifier(cli.Get(identifier));
-            await using var services = cli.OpenServices();
+            await using var services = await cli.OpenServicesAsync(ct);
             var tenant = await services.Get<TenantRegistry>().RemoveDomainAsync(id, cli.Get(host), ct);
             TenantCommands.Show(cli.Output, TenantView.From(tenant), $"removed domain {cli.Get(host)} from tenant {tenant.Identifier}");
             return ExitCodes.Ok;

@@ -41,7 +41,7 @@ internal static class ExecCommand
                 throw new CliUsageException($"{cli.Get(sql).Name} holds no SQL.");
             }
 
-            await using var services = cli.OpenServices();
+            await using var services = await cli.OpenServicesAsync(ct);
             var runner = services.Get<TenantSqlRunner>();
             var targets = await runner.FindTargetsAsync(identifiers, ct);
             var results = await TenantProgress.RunAsync<TenantSqlResult, IReadOnlyList<TenantSqlResult>>(

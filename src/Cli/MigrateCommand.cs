@@ -46,7 +46,7 @@ internal static class MigrateCommand
     private static async Task<int> MigrateAsync(Invocation cli, MigrationScope scope, int parallelism, CancellationToken cancellationToken)
     {
         var output = cli.Output;
-        await using var services = cli.OpenServices();
+        await using var services = await cli.OpenServicesAsync(buildsStores: true, cancellationToken);
         var runner = services.Get<TenantMigrationRunner>();
 
         IReadOnlyList<string>? sharedApplied = null;
@@ -125,7 +125,7 @@ internal static class MigrateCommand
     private static async Task<int> CheckAsync(Invocation cli, MigrationScope scope, CancellationToken cancellationToken)
     {
         var output = cli.Output;
-        await using var services = cli.OpenServices();
+        await using var services = await cli.OpenServicesAsync(cancellationToken);
         var runner = services.Get<TenantMigrationRunner>();
 
         var sharedPending = scope.Shared ? await runner.GetPendingSharedAsync(cancellationToken) : null;

@@ -21,7 +21,7 @@ internal static class MoveCommand
         {
             var id = CliOptions.RequireIdentifier(cli.Get(identifier));
             var target = ParseIsolation(cli.Get(to))!.Value;
-            await using var services = cli.OpenServices();
+            await using var services = await cli.OpenServicesAsync(buildsStores: true, ct);
             // Each stage as it starts, so an operator (or a test) sees where a move is.
             var progress = new StageProgress(stage =>
             {

@@ -15,22 +15,35 @@ public static class TenancyCli
     private const string Description = """
         Manage a Tenancy deployment: tenants, their domains, migrations, and SQL run in every tenant.
 
-        The database is --connection, or else the ConnectionStrings__tenancydb environment variable; the cache
-        (for 'tenants cache purge') is the ConnectionStrings__cache environment variable. The AppHost writes both
-        to connections.env in its data folder.
+        Connections (the first source that names the database wins; nothing to set while the AppHost runs):
+          1. --connection: the database (the owner's connection string)
+          2. the environment: ConnectionStrings__tenancydb, ConnectionStrings__tenancydb-app (the application
+             role; a name with a dash: set it with env, not export) and ConnectionStrings__cache (Redis, for
+             'tenants cache purge')
+          3. connections.json of the running AppHost, in its data folder: --apphost-data, else TENANCY_APPHOST_DATA,
+             else AppHost__DataDirectory, else /var/lib/tenancy/apphost as root, ~/.local/share/tenancy/apphost
+             (XDG_DATA_HOME) otherwise. Read only when neither 1 nor 2 names the database.
+        Stores the CLI builds (create, clone, restore, move, migrate) are granted to the application role as the
+        Api's are: the -app connection's user, else the role the shared schema is granted to; when that is unclear
+        those commands are refused. No secret is ever printed.
 
         Exit codes:
           0  ok
           1  the operation failed (a tenant failed, a conflict, not found, invalid input)
-          2  usage or configuration error (unknown command or option, no database)
+          2  usage or configuration error (unknown command or option, no database, unreadable connections.json)
           3  migrate --check found pending migrations
           130  cancelled by Ctrl+C (open tenant transactions are rolled back)
         """;
 
     /// <summary>Runs the command line <paramref name="args"/> and returns the process exit code (see <see cref="ExitCodes"/>).</summary>
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, output, error, Environment.GetEnvironmentVariable, cancellationToken);
+
+    /// <param name="environment">Where connection strings and the AppHost's data folder are looked up (tests give their own).</param>
+    internal static async Task<int> RunAsync(
+        IReadOnlyList<string> args, TextWriter output, TextWriter error, Func<string, string?> environment, CancellationToken cancellationToken = default)
     {
-        var parseResult = CreateRootCommand().Parse(args);
+        var parseResult = CreateRootCommand(environment).Parse(args);
         if (parseResult.Action is ParseErrorAction)
         {
             foreach (var parseError in parseResult.Errors)
@@ -78,14 +91,15 @@ public static class TenancyCli
     /// A plain command named "tenancy" rather than a <see cref="RootCommand"/>, whose name is the running executable's
     /// (Tenancy.Cli under <c>dotnet</c>, testhost in tests).
     /// </summary>
-    internal static Command CreateRootCommand()
+    internal static Command CreateRootCommand(Func<string, string?> environment)
     {
-        var global = new GlobalOptions();
+        var global = new GlobalOptions(environment);
         return new Command("tenancy", Description)
         {
             new HelpOption(),
             new VersionOption(),
             global.Connection,
+            global.AppHostData,
             global.Json,
             TenantCommands.Create(global),
             DomainCommands.Create(global),

@@ -63,7 +63,7 @@ internal static class TenantCommands
                 cli.Get(contactEmail),
                 Status: cli.Get(trial) ? TenantStatus.Trial : TenantStatus.Active,
                 ConnectionReference: cli.Get(reference));
-            await using var services = cli.OpenServices();
+            await using var services = await cli.OpenServicesAsync(buildsStores: true, ct);
             var owner = await TenantOwner.CheckAsync(services, cli.Get(ownerEmail), cli.Get(ownerPassword), ct);
             var tenant = await services.Get<TenantProvisioner>().ProvisionAsync(request, ct);
             await TenantOwner.AddAsync(services, tenant, owner, ct);
@@ -86,7 +86,7 @@ internal static class TenantCommands
         command.Runs(global, async (cli, ct) =>
         {
             var filter = cli.Get(status) is { } value ? Enum.Parse<TenantStatus>(value, ignoreCase: true) : (TenantStatus?)null;
-            await using var services = cli.OpenServices();
+            await using var services = await cli.OpenServicesAsync(ct);
             var tenants = (await services.Get<TenantRegistry>().ListAsync(filter, ct)).Select(TenantView.From).ToList();
             if (cli.Output.IsJson)
             {
@@ -124,7 +124,7 @@ internal static class TenantCommands
         command.Runs(global, async (cli, ct) =>
         {
             var id = CliOptions.RequireIdentifier(cli.Get(identifier));
-            await using var services = cli.OpenServices();
+            await using var services = await cli.OpenServicesAsync(ct);
             var tenant = await services.Get<TenantRegistry>().FindAsync(id, ct) ?? throw new TenantNotFoundException(id);
             Show(cli.Output, TenantView.From(tenant), heading: null);
             return ExitCodes.Ok;
@@ -140,7 +140,7 @@ internal static class TenantCommands
         command.Runs(global, async (cli, ct) =>
         {
             var id = CliOptions.RequireIdentifier(cli.Get(identifier));
-            await using var services = cli.OpenServices();
+            await using var services = await cli.OpenServicesAsync(ct);
             var tenant = await change(services.Get<TenantRegistry>(), id, ct);
             Show(cli.Output, TenantView.From(tenant), $"{done} tenant {tenant.Identifier}");
             return ExitCodes.Ok;

@@ -16,7 +16,7 @@ internal static class TestConnectionsCommand
         };
         command.Runs(global, async (cli, ct) =>
         {
-            await using var services = cli.OpenServices();
+            await using var services = await cli.OpenServicesAsync(ct);
             var checks = await services.Get<TenantStoreProbe>().CheckAllAsync(cli.Get(parallel), ct);
             if (cli.Output.IsJson)
             {

@@ -26,7 +26,11 @@ public static class TenancyExtensions
     /// lookups, tenant scopes, provisioning, migrations and deletion. Tenant data lives in the
     /// <typeparamref name="TTenantDbContext"/>, whose EF Core migrations are the tenant migrations.
     /// </summary>
-    public static IHostApplicationBuilder AddTenancy<TTenantDbContext>(this IHostApplicationBuilder builder, string connectionName = "tenancydb")
+    /// <param name="applicationRole">
+    /// The role to grant tenant stores to when <c>ConnectionStrings:{name}-app</c> is not configured (see
+    /// <see cref="TenantStoreConnections"/>); the owner then still serves the tenant data this host reads.
+    /// </param>
+    public static IHostApplicationBuilder AddTenancy<TTenantDbContext>(this IHostApplicationBuilder builder, string connectionName = "tenancydb", string? applicationRole = null)
         where TTenantDbContext : TenantDbContext
     {
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
@@ -45,7 +49,7 @@ public static class TenancyExtensions
         var applicationConnectionString = builder.Configuration.GetConnectionString(connectionName + "-app");
         // DDL on tenant databases (CREATE DATABASE, migrations) bypasses a pooler, as the registry's migrations do.
         var ownerConnectionString = builder.Configuration.GetConnectionString(connectionName + "-direct") ?? connectionString;
-        services.AddSingleton(sp => new TenantStoreConnections(sp.GetRequiredService<IConfiguration>(), ownerConnectionString, applicationConnectionString));
+        services.AddSingleton(sp => new TenantStoreConnections(sp.GetRequiredService<IConfiguration>(), ownerConnectionString, applicationConnectionString, applicationRole));
         services.AddSingleton(sp => new TenantApplicationDataSource(
             applicationConnectionString is null ? sp.GetRequiredService<NpgsqlDataSource>() : NpgsqlDataSource.Create(applicationConnectionString)));
         services.AddOptions<TenantDatabaseOptions>().Bind(builder.Configuration.GetSection(TenantDatabaseOptions.SectionName));

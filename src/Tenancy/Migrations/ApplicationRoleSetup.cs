@@ -104,6 +104,37 @@ public static class ApplicationRoleSetup
         return failed;
     }
 
+    /// <summary>
+    /// The roles the shared schema is granted to as the application role is (<see cref="TenantRowSecurity.SecureSharedSchemaSql"/>:
+    /// USAGE on the schema and reads and writes on its tables), its owner and superusers aside. Every deployment that
+    /// serves tenant data through an application role has granted it so, whoever started first, so a tool holding
+    /// only the owner's credentials learns from here whom to grant the stores it builds. A role only granted reads
+    /// (reporting, say) is not one.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> GrantedRolesAsync(NpgsqlConnection owner, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT r.rolname
+            FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a JOIN pg_roles r ON r.oid = a.grantee
+            WHERE n.nspname = $1 AND a.privilege_type = 'USAGE' AND a.grantee <> n.nspowner AND NOT r.rolsuper
+              AND EXISTS (SELECT 1 FROM pg_class c
+                          WHERE c.relnamespace = n.oid AND c.relkind = 'r'
+                            AND has_table_privilege(r.oid, c.oid, 'SELECT') AND has_table_privilege(r.oid, c.oid, 'INSERT')
+                            AND has_table_privilege(r.oid, c.oid, 'UPDATE') AND has_table_privilege(r.oid, c.oid, 'DELETE'))
+            ORDER BY r.rolname
+            """,
+            owner) { Parameters = { new NpgsqlParameter { Value = TenantStore.SharedSchema } } };
+        var roles = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            roles.Add(reader.GetString(0));
+        }
+
+        return roles;
+    }
+
     private static string ValidRoleName(string? role)
     {
         if (string.IsNullOrEmpty(role))

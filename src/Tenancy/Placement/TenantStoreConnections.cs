@@ -11,7 +11,11 @@ namespace Tenancy.Placement;
 /// Two identities: the owner (<c>ConnectionStrings:{name}</c>) runs DDL, migrations and moves; the application role
 /// (<c>ConnectionStrings:{name}-app</c>, not the owner, no BYPASSRLS) serves tenant data, so row-level security holds.
 /// </summary>
-public sealed class TenantStoreConnections(IConfiguration configuration, string ownerConnectionString, string? applicationConnectionString)
+/// <param name="applicationRole">
+/// The role to grant when <paramref name="applicationConnectionString"/> is not known: a tool that holds only the
+/// owner's credentials (the CLI) still leaves every store it builds usable by the role the services log in as.
+/// </param>
+public sealed class TenantStoreConnections(IConfiguration configuration, string ownerConnectionString, string? applicationConnectionString, string? applicationRole = null)
 {
     public const string ReferenceSection = "Tenancy:Connections";
 
@@ -21,7 +25,7 @@ public sealed class TenantStoreConnections(IConfiguration configuration, string 
     public string ApplicationConnectionString { get; } = applicationConnectionString ?? ownerConnectionString;
 
     /// <summary>The role that serves tenant data and is granted access to every tenant table, or null when the owner serves it.</summary>
-    public string? ApplicationRole { get; } = applicationConnectionString is null ? null : new NpgsqlConnectionStringBuilder(applicationConnectionString).Username;
+    public string? ApplicationRole { get; } = applicationConnectionString is null ? applicationRole : new NpgsqlConnectionStringBuilder(applicationConnectionString).Username;
 
     public bool IsKnownReference(string reference) => !string.IsNullOrEmpty(configuration[$"{ReferenceSection}:{reference}"]);
 
