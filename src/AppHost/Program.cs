@@ -7,7 +7,8 @@ var servers = TenancyServers.Add(builder);
 var api = builder.AddProject<Projects.Api>("api")
     .WithHttpHealthCheck("/health")
     .WithReference(servers.Cache).WaitFor(servers.Cache)
-    .WithPlatformAdmin();
+    .WithPlatformAdmin()
+    .WithTenancyCommands();
 
 if (builder.Configuration.GetValue("UsePgBouncer", false) && servers.ApplicationRole is IResourceBuilder<PostgresRoleResource> role)
 {
