@@ -57,7 +57,7 @@ internal sealed class JobsHost : IAsyncDisposable
         var logs = new CapturedLogs();
         builder.Logging.ClearProviders().AddProvider(logs);
         builder.AddNpgsqlDataSource("tenancydb");
-        builder.AddRedisClient("cache");
+        builder.AddRedisClient("cache", configureOptions: OptionalRedis.Configure);
         builder.AddTenancy<SalesDbContext>("tenancydb");
         builder.AddTenantCaching();
         builder.AddTenantJobs();
