@@ -103,7 +103,7 @@ public static class Extensions
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
-        builder.Services.ReportRedisFailuresAsDegraded();
+        builder.Services.ConfigureDependencyHealthChecks();
         return builder;
     }
 

@@ -1,18 +1,13 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Redis is the services' cache, never their store: they keep serving from PostgreSQL while it is away. What that
-/// asks of Aspire's Redis client integration, whose defaults suit a store.
+/// asks of Aspire's Redis client integration, whose defaults suit a store (its health check: <see cref="DependencyHealthChecks"/>).
 /// </summary>
 public static class OptionalRedis
 {
-    /// <summary>The name Aspire's <c>AddRedisClient</c> gives its health check (keyed clients add <c>_{name}</c>).</summary>
-    private const string AspireHealthCheckName = "StackExchange.Redis";
-
     /// <summary>For <c>builder.AddRedisClient(name, configureOptions: OptionalRedis.Configure)</c>.</summary>
     public static void Configure(ConfigurationOptions options)
     {
@@ -22,17 +17,4 @@ public static class OptionalRedis
         options.AbortOnConnectFail = false;
         options.BacklogPolicy = BacklogPolicy.FailFast;
     }
-
-    /// <summary>A service without Redis is degraded, not unhealthy: the platform keeps routing to it.</summary>
-    internal static IServiceCollection ReportRedisFailuresAsDegraded(this IServiceCollection services) =>
-        services.PostConfigure<HealthCheckServiceOptions>(options =>
-        {
-            foreach (var registration in options.Registrations)
-            {
-                if (registration.Name == AspireHealthCheckName || registration.Name.StartsWith(AspireHealthCheckName + "_", StringComparison.Ordinal))
-                {
-                    registration.FailureStatus = HealthStatus.Degraded;
-                }
-            }
-        });
 }

@@ -34,9 +34,9 @@ public sealed class ServiceHealthTests(PostgresFixture fixture)
         var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
 
         Assert.Equal(HealthStatus.Degraded, report.Status);
-        Assert.Equal(HealthStatus.Degraded, report.Entries["StackExchange.Redis"].Status);
+        Assert.Equal(HealthStatus.Degraded, report.Entries["redis"].Status);
         // PostgreSQL's checks: the data source's and one per context of Tenancy's own, none of which needs a tenant.
-        Assert.All(["self", "PostgreSql", "RegistryDbContext", "AccountsDbContext"], name => Assert.Equal(HealthStatus.Healthy, report.Entries[name].Status));
+        Assert.All(["self", "postgres", "RegistryDbContext", "AccountsDbContext"], name => Assert.Equal(HealthStatus.Healthy, report.Entries[name].Status));
         var redis = host.Services.GetRequiredService<IConnectionMultiplexer>();
         var command = Stopwatch.StartNew();
         await Assert.ThrowsAsync<RedisConnectionException>(() => redis.GetDatabase().StringGetAsync("any"));
