@@ -79,6 +79,10 @@ public static class Extensions
 
         builder.AddOpenTelemetryExporters();
 
+        // After the exporters: the Azure Monitor exporter sets a sampler of its own (every trace), and the last one
+        // set wins. Background work would otherwise fill the trace stores (and, on Azure, the bill).
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.SetSampler(OperationSampler.Instance));
+
         return builder;
     }
 
