@@ -1,11 +1,10 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
-using Azure.Monitor.OpenTelemetry.Exporter;
-using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -14,7 +13,8 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// What every service gets, in the shape of Aspire's ServiceDefaults template: OpenTelemetry, health checks,
-/// service discovery and resilient HttpClients.
+/// service discovery and resilient HttpClients. PostgreSQL and Redis come from Aspire's client integrations
+/// (<c>AddNpgsqlDataSource</c>, <c>AddRedisClient</c>), which add their own tracing, metrics and health checks.
 /// </summary>
 public static class Extensions
 {
@@ -28,6 +28,7 @@ public static class Extensions
         builder.AddBasicServiceDefaults();
 
         builder.Services.AddServiceDiscovery();
+
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
             http.AddStandardResilienceHandler();
@@ -57,23 +58,36 @@ public static class Extensions
         // every metric's series anyway, folding the excess into one overflow series instead of growing without bound.
         var cardinalityLimit = builder.Configuration.GetValue("Telemetry:Metrics:CardinalityLimit", DefaultCardinalityLimit);
         builder.Services.AddOpenTelemetry()
-            .WithMetrics(metrics => metrics
-                .AddView(instrument => new MetricStreamConfiguration { CardinalityLimit = cardinalityLimit })
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddMeter("Tenancy.*")
-                .AddNpgsqlInstrumentation())
-            .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName, "Tenancy.*")
-                .AddAspNetCoreInstrumentation(options =>
-                    // Probes every few seconds would drown the traces people look for.
-                    options.Filter = context =>
-                        !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
-                .AddHttpClientInstrumentation()
-                .AddNpgsql());
+            .WithMetrics(metrics =>
+            {
+                metrics.AddView(instrument => new MetricStreamConfiguration { CardinalityLimit = cardinalityLimit })
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter("Tenancy.*");
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(builder.Environment.ApplicationName, "Tenancy.*")
+                    .AddAspNetCoreInstrumentation(options =>
+                        // Probes every few seconds would drown the traces people look for.
+                        options.Filter = context =>
+                            !context.Request.Path.StartsWithSegments(HealthEndpointPath)
+                            && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                    .AddHttpClientInstrumentation();
+            });
 
+        builder.AddOpenTelemetryExporters();
+
+        // After the exporters: the Azure Monitor exporter sets a sampler of its own (every trace), and the last one
+        // set wins. Background work would otherwise fill the trace stores (and, on Azure, the bill).
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.SetSampler(OperationSampler.Instance));
+
+        return builder;
+    }
+
+    private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
@@ -93,12 +107,14 @@ public static class Extensions
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        builder.Services.ConfigureDependencyHealthChecks();
         return builder;
     }
 
     /// <summary>
     /// <c>/health</c>: ready to serve (every check, dependencies included); <c>/alive</c>: the process is responsive.
-    /// Both only report a status, so they are safe to expose to the platform's probes.
+    /// Mapped in every environment, unlike the template's: both only report a status, and the platform's probes
+    /// (infra/) need them in production.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {

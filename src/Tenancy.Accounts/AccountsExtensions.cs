@@ -64,6 +64,7 @@ public static class AccountsExtensions
         var services = builder.Services;
         services.AddOptions<AccountsOptions>().Bind(builder.Configuration.GetSection(AccountsOptions.SectionName));
         services.AddDbContextFactory<AccountsDbContext>((sp, options) => AccountsDbContext.Configure(options, sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.EnrichTenancyDbContext<AccountsDbContext>();
         services.PostConfigure<TenantCacheOptions>(cache =>
             cache.JsonTypeInfoResolver = cache.JsonTypeInfoResolver is null ? AccountsJsonContext.Default : JsonTypeInfoResolver.Combine(cache.JsonTypeInfoResolver, AccountsJsonContext.Default));
         services.AddSingleton<IPasswordHasher<ICredentialHolder>, PasswordHasher<ICredentialHolder>>();

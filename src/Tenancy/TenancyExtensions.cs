@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,10 @@ namespace Tenancy;
 
 public static class TenancyExtensions
 {
+    // What EF Core needs of a context type, as Aspire's EnrichNpgsqlDbContext declares it.
+    private const DynamicallyAccessedMemberTypes RequiredByEF =
+        DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.NonPublicConstructors | DynamicallyAccessedMemberTypes.PublicProperties;
+
     /// <summary>
     /// The tenancy core over the PostgreSQL database named <paramref name="connectionName"/>: registry, cached
     /// lookups, tenant scopes, provisioning, migrations and deletion. Tenant data lives in the
@@ -45,6 +50,7 @@ public static class TenancyExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddDbContextFactory<RegistryDbContext>((sp, options) => options.UseRegistry(sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.EnrichTenancyDbContext<RegistryDbContext>();
         // Tenant data: the application role ("{name}-app") when configured, so row-level security binds it.
         var applicationConnectionString = builder.Configuration.GetConnectionString(connectionName + "-app");
         // DDL on tenant databases (CREATE DATABASE, migrations) bypasses a pooler, as the registry's migrations do.
@@ -62,6 +68,9 @@ public static class TenancyExtensions
         services.AddOptions<TenantMoveOptions>().Bind(builder.Configuration.GetSection(TenantMoveOptions.SectionName));
         services.AddSingleton<TenantMover>();
         // Options per scope: the connection depends on the scope's tenant (a database-tier tenant has its own pool).
+        // Not enriched (EnrichNpgsqlDbContext): its DbContext health check would need a tenant, which no health check
+        // has, and its retries would refuse the explicit transactions; its tracing and metrics are Npgsql's, which the
+        // data source's integration already records for every connection, this context's included.
         services.AddDbContext<TTenantDbContext>(
             (sp, options) => options
                 .UseNpgsql(sp.GetRequiredService<TenantConnection>().Connection)
@@ -93,6 +102,18 @@ public static class TenancyExtensions
         services.AddSingleton<TenantMigrationRunner>();
         services.AddSingleton<StartupMigrator>();
         services.AddSingleton<Exec.TenantSqlRunner>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Aspire's enrichment (<c>EnrichNpgsqlDbContext</c>: Npgsql tracing and metrics, a health check that the context
+    /// connects) for a context of Tenancy's own, registered over the registry database, with no retrying execution
+    /// strategy: the code runs explicit transactions, which such a strategy refuses.
+    /// </summary>
+    public static IHostApplicationBuilder EnrichTenancyDbContext<[DynamicallyAccessedMembers(RequiredByEF)] TContext>(this IHostApplicationBuilder builder)
+        where TContext : DbContext
+    {
+        builder.EnrichNpgsqlDbContext<TContext>(settings => settings.DisableRetry = true);
         return builder;
     }
 }

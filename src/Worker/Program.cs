@@ -9,7 +9,8 @@ var builder = Host.CreateApplicationBuilder(args);
 
 builder.AddBasicServiceDefaults();
 builder.AddNpgsqlDataSource("tenancydb");
-builder.AddRedisClient("cache");
+// The cache and the jobs' fairness counters: jobs keep running while Redis is away.
+builder.AddRedisClient("cache", configureOptions: OptionalRedis.Configure);
 builder.AddTenancy<SalesDbContext>("tenancydb");
 // Before the job server: jobs start on a migrated registry and tenant schemas.
 builder.Services.AddHostedService<StartupMigrations>();

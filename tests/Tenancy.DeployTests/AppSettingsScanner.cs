@@ -69,7 +69,8 @@ internal static partial class AppSettingsScanner
         Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal));
 
-    [GeneratedRegex("""\b(?:AddNpgsqlDataSource|AddRedisClient|AddTenancy<[^>]+>|GetConnectionString)\("(?<name>[^"]+)"\)""")]
+    // The name is the first argument; Aspire's integrations take options after it.
+    [GeneratedRegex("""\b(?:AddNpgsqlDataSource|AddRedisClient|AddTenancy<[^>]+>|GetConnectionString)\("(?<name>[^"]+)"[,)]""")]
     private static partial Regex ConnectionName();
 
     [GeneratedRegex("""\bAddTenancy<[^>]+>\("(?<name>[^"]+)"\)""")]

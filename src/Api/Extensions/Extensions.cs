@@ -16,7 +16,8 @@ internal static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDataSource("tenancydb");
-        builder.AddRedisClient("cache");
+        // The cache: requests keep being served from PostgreSQL while Redis is away.
+        builder.AddRedisClient("cache", configureOptions: OptionalRedis.Configure);
         builder.AddTenancy<SalesDbContext>("tenancydb");
         builder.Services.AddHostedService<StartupMigrations>();
         builder.AddTenantCaching(cache => cache.JsonTypeInfoResolver = JsonTypeInfoResolver.Combine(CachedJsonContext.Default, JobsJsonContext.Default));

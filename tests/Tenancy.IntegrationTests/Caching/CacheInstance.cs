@@ -30,7 +30,7 @@ internal sealed class CacheInstance : IAsyncDisposable
             ["ConnectionStrings:cache"] = fixture.CacheConnectionString,
         });
         builder.AddNpgsqlDataSource("tenancydb");
-        builder.AddRedisClient("cache");
+        builder.AddRedisClient("cache", configureOptions: OptionalRedis.Configure);
         builder.AddTenancy<SalesDbContext>("tenancydb");
         builder.AddTenantCaching();
         var host = builder.Build();

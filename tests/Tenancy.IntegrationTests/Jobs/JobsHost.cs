@@ -38,7 +38,8 @@ internal sealed class JobsHost : IAsyncDisposable
 
     public ProbeLog Probes => Services.GetRequiredService<ProbeLog>();
 
-    public static async Task<JobsHost> StartAsync(PostgresFixture fixture, IDictionary<string, string?>? settings = null)
+    /// <param name="configure">More services, such as telemetry, before the host is built.</param>
+    public static async Task<JobsHost> StartAsync(PostgresFixture fixture, IDictionary<string, string?>? settings = null, Action<HostApplicationBuilder>? configure = null)
     {
         var schema = "jobs_" + Guid.NewGuid().ToString("N")[..10];
         var builder = Host.CreateApplicationBuilder();
@@ -57,7 +58,7 @@ internal sealed class JobsHost : IAsyncDisposable
         var logs = new CapturedLogs();
         builder.Logging.ClearProviders().AddProvider(logs);
         builder.AddNpgsqlDataSource("tenancydb");
-        builder.AddRedisClient("cache");
+        builder.AddRedisClient("cache", configureOptions: OptionalRedis.Configure);
         builder.AddTenancy<SalesDbContext>("tenancydb");
         builder.AddTenantCaching();
         builder.AddTenantJobs();
@@ -67,6 +68,7 @@ internal sealed class JobsHost : IAsyncDisposable
         builder.Services.AddScoped<IPlatformProbeJob, PlatformProbeJob>();
         builder.Services.AddScoped<IFairnessJob, FairnessJob>();
         builder.Services.AddSingleton<FairnessLog>();
+        configure?.Invoke(builder);
 
         var host = builder.Build();
         await host.StartAsync();
