@@ -1,15 +1,15 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Tenancy.Hosting;
+using Microsoft.Extensions.Logging;
 using Tenancy.Migrations;
 using Tenancy.Sales;
 
 namespace Tenancy.IntegrationTests;
 
 /// <summary>
-/// A real PostgreSQL server (started by the AppHost's hosting library, throwaway data) with the registry migrated,
-/// and a service provider wired as the Api wires the tenancy core.
+/// A real PostgreSQL server and a Redis server (the AppHost's own local-server resources, run by Aspire's DCP on a
+/// throwaway data folder) with the registry migrated, and a service provider wired as the Api wires the tenancy core.
 /// </summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
@@ -24,20 +24,26 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     public IServiceProvider Services { get; private set; } = null!;
 
+    private string _dataDirectory = "";
+
     public async Task InitializeAsync()
     {
-        var builder = DistributedApplication.CreateBuilder(
-        [
-            $"--AppHost:DataDirectory={Path.Combine(Path.GetTempPath(), "tenancy-tests", "it-" + Guid.NewGuid().ToString("N")[..8])}",
-            "--AppHost:Ephemeral=true",
-            "--AppHost:EchoResourceOutput=false",
-        ]);
-        builder.AddPostgres("postgres").AddDatabase("tenancydb");
-        builder.AddRedis("cache");
-        _servers = builder.Build();
-        await _servers.StartAsync();
-        ConnectionString = _servers.GetConnectionString("tenancydb")!;
-        CacheConnectionString = _servers.GetConnectionString("cache")!;
+        // Short and under /tmp: the postgres OS user must reach it.
+        _dataDirectory = Path.Combine(Path.GetTempPath(), "tenancy-tests", "it-" + Guid.NewGuid().ToString("N")[..8]);
+        var builder = DistributedApplicationTestingBuilder.Create(
+            $"--{LocalServerFolders.DataDirectoryKey}={_dataDirectory}",
+            "--AppHost:Ephemeral=true");
+        builder.Services.AddLogging(logging => logging
+            .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("", LogLevel.Warning));
+        builder.AddLocalPostgres("postgres").AddDatabase("tenancydb");
+        builder.AddLocalRedis("cache");
+        _servers = await builder.BuildAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await _servers.StartAsync(timeout.Token);
+        await _servers.ResourceNotifications.WaitForResourceHealthyAsync("tenancydb", timeout.Token);
+        await _servers.ResourceNotifications.WaitForResourceHealthyAsync("cache", timeout.Token);
+        ConnectionString = (await _servers.GetConnectionStringAsync("tenancydb"))!;
+        CacheConnectionString = (await _servers.GetConnectionStringAsync("cache"))!;
 
         Services = CreateServices(ConnectionString);
         await Services.GetRequiredService<TenantMigrationRunner>().MigrateSharedAsync();
@@ -88,6 +94,11 @@ public sealed class PostgresFixture : IAsyncLifetime
         if (_servers is not null)
         {
             await _servers.DisposeAsync();
+        }
+
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
         }
     }
 }
