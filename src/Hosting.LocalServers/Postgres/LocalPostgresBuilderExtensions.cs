@@ -71,6 +71,9 @@ public static class LocalPostgresBuilderExtensions
             "-D", server.DataFolder, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             // Loopback TCP only: no Unix socket folder to own, nothing reachable from elsewhere.
             "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=300",
+            // A failed query is reported to the client that sent it, which logs it if it matters (EF and Hangfire
+            // probe for tables that a first run has not made yet); the server's log keeps the server's own events.
+            "-c", "log_min_messages=log", "-c", "log_min_error_statement=panic",
         ];
         // Test data is thrown away: durability only costs time.
         return ephemeral ? [.. args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : args;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Tenancy.Migrations;
 using Tenancy.Registry;
 
 namespace Tenancy.Accounts.Startup;
@@ -11,6 +12,6 @@ public sealed class AccountsMigrator(IDbContextFactory<AccountsDbContext> contex
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.Database.SetDbConnection(new NpgsqlConnection(registryConnection.DirectConnectionString), contextOwnsConnection: true);
-        await db.Database.MigrateAsync(cancellationToken);
+        await db.MigrateFromEmptyQuietlyAsync(cancellationToken);
     }
 }

@@ -36,7 +36,7 @@ public sealed class TenantMigrationRunner(
         var pending = await GetPendingSharedAsync(db, cancellationToken);
         if (pending.Count > 0)
         {
-            await db.Database.MigrateAsync(cancellationToken);
+            await db.MigrateFromEmptyQuietlyAsync(cancellationToken);
         }
 
         return [.. pending, .. await MigrateSharedStoreAsync(cancellationToken)];
@@ -131,12 +131,8 @@ public sealed class TenantMigrationRunner(
 
     private static async Task<IReadOnlyList<string>> GetPendingSharedAsync(RegistryDbContext db, CancellationToken cancellationToken)
     {
-        // Asking a fresh database for its applied migrations would fail (and log an error) before the history table exists.
-        var history = db.GetService<IHistoryRepository>();
-        var applied = await history.ExistsAsync(cancellationToken)
-            ? (await history.GetAppliedMigrationsAsync(cancellationToken)).Select(m => m.MigrationId).ToHashSet(StringComparer.Ordinal)
-            : [];
-        return [.. db.Database.GetMigrations().Where(id => !applied.Contains(id))];
+        var applied = await db.GetAppliedMigrationIdsQuietlyAsync(cancellationToken);
+        return [.. db.Database.GetMigrations().Except(applied, StringComparer.Ordinal)];
     }
 
     /// <summary>What each selected tenant still needs, from one query over the registry.</summary>
