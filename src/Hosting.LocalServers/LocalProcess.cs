@@ -11,6 +11,7 @@ internal static class LocalProcess
     public const string ServiceUser = "postgres";
 
     private const string SetPriv = "/usr/bin/setpriv";
+    private const string Env = "/usr/bin/env";
 
     /// <summary>
     /// A free loopback port. The servers listen on it themselves (no proxy in front: every query would pay for one);
@@ -24,13 +25,21 @@ internal static class LocalProcess
     }
 
     /// <summary>
-    /// The command and leading arguments that run <paramref name="executable"/> as <see cref="ServiceUser"/> when
-    /// the AppHost is root. setpriv execs in place, so the stop signal reaches the server itself.
+    /// The command and leading arguments that run <paramref name="executable"/> in an empty environment: DCP hands an
+    /// executable the AppHost's whole environment, secrets the operator exported for the services included.
+    /// <c>env</c> execs in place, so the stop signal reaches the server itself.
+    /// </summary>
+    public static (string Command, string[] Args) WithCleanEnvironment(string executable) =>
+        (Env, ["-i", "PATH=/usr/bin:/bin", "LC_ALL=C", executable]);
+
+    /// <summary>
+    /// <see cref="WithCleanEnvironment"/>, as <see cref="ServiceUser"/> when the AppHost is root (setpriv execs in
+    /// place too).
     /// </summary>
     public static (string Command, string[] Args) AsServiceUser(string executable) =>
         LocalServerFolders.IsRoot
-            ? (SetPriv, [$"--reuid={ServiceUser}", $"--regid={ServiceUser}", "--init-groups", "--", executable])
-            : (executable, []);
+            ? (Env, ["-i", "PATH=/usr/bin:/bin", "LC_ALL=C", SetPriv, $"--reuid={ServiceUser}", $"--regid={ServiceUser}", "--init-groups", "--", executable])
+            : WithCleanEnvironment(executable);
 
     /// <summary>Gives a folder to <see cref="ServiceUser"/> (as root), and checks that user can write to it.</summary>
     public static async Task GiveToServiceUserAsync(string folder, CancellationToken cancellationToken)

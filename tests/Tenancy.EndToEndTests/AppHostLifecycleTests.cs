@@ -42,14 +42,9 @@ public sealed class AppHostLifecycleTests
             await using var second = await (await TestAppHost.CreateAsync(args)).StartAsync();
             Assert.Equal("written by the first run", await ExecuteAsync(second, "SELECT note FROM marker"));
 
-            var logs = new CapturedLogs();
-            var thirdBuilder = await TestAppHost.CreateAsync(args);
-            thirdBuilder.Services.AddLogging(logging => logging.AddProvider(logs));
-            await using var third = await thirdBuilder.BuildAsync();
-            await third.StartAsync();
-            await third.ResourceNotifications.WaitForResourceAsync("postgres", KnownResourceStates.FailedToStart).WaitAsync(TimeSpan.FromMinutes(1));
+            var error = await Assert.ThrowsAsync<DistributedApplicationException>(() => TestAppHost.CreateAsync(args));
 
-            Assert.Contains(logs.Lines, line => line.Contains("is in use by a running server", StringComparison.Ordinal));
+            Assert.Contains("is in use by a running server", error.Message, StringComparison.Ordinal);
             Assert.Equal("Healthy", await second.CreateHttpClient("api").GetStringAsync("/health"));
         }
         finally
@@ -83,7 +78,7 @@ public sealed class AppHostLifecycleTests
             $"--ConnectionStrings:tenancydb-app={await servers.GetConnectionStringAsync("tenancydb-app")}",
             $"--ConnectionStrings:cache={await servers.GetConnectionStringAsync("cache")}");
 
-        Assert.Empty(builder.Resources.OfType<ExecutableResource>());
+        Assert.DoesNotContain(builder.Resources, r => r is LocalPostgresServerResource or LocalRedisResource);
         await using var app = await builder.StartAsync();
         using var api = app.CreateHttpClient("api");
         Assert.Equal("Healthy", await api.GetStringAsync("/health"));
@@ -98,7 +93,7 @@ public sealed class AppHostLifecycleTests
         var database = Assert.Single(builder.Resources.OfType<PostgresDatabaseResource>());
         var role = Assert.Single(builder.Resources.OfType<PostgresRoleResource>());
         var redis = Assert.Single(builder.Resources.OfType<RedisResource>());
-        Assert.Empty(builder.Resources.OfType<ExecutableResource>());
+        Assert.DoesNotContain(builder.Resources, r => r is LocalPostgresServerResource or LocalRedisResource);
 
         Assert.Equal("postgres", postgres.Annotations.OfType<ContainerImageAnnotation>().Single().Image);
         Assert.Contains(postgres.Annotations.OfType<ContainerMountAnnotation>(), m => m.Target == "/var/lib/postgresql/data");

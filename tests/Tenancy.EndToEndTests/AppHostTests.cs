@@ -86,16 +86,29 @@ public sealed class AppHostTests(AppHostFixture fixture)
     }
 
     [Fact]
-    public async Task Secrets_given_to_the_services_stay_out_of_the_servers_command_lines()
+    public async Task Secrets_stay_out_of_the_servers_command_lines_and_environments()
     {
         var cachePassword = StackExchange.Redis.ConfigurationOptions.Parse((await fixture.App.GetConnectionStringAsync("cache"))!).Password!;
         var ownerPassword = new NpgsqlConnectionStringBuilder(await fixture.App.GetConnectionStringAsync("tenancydb")).Password!;
 
         foreach (var name in new[] { "postgres", "cache" })
         {
-            var commandLine = await File.ReadAllTextAsync($"/proc/{fixture.App.ProcessId(name)}/cmdline");
+            var pid = fixture.App.ProcessId(name);
+            var commandLine = await File.ReadAllTextAsync($"/proc/{pid}/cmdline");
             Assert.DoesNotContain(cachePassword, commandLine, StringComparison.Ordinal);
             Assert.DoesNotContain(ownerPassword, commandLine, StringComparison.Ordinal);
+            // DCP would hand a server the AppHost's whole environment, the platform admin's password included.
+            Assert.DoesNotContain(ProcessTree.EnvironmentOf(pid), variable =>
+                variable.StartsWith("Tenancy__", StringComparison.Ordinal) || variable.StartsWith("ConnectionStrings__", StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task The_dashboards_migrate_command_runs_the_migrations_and_shows_the_result()
+    {
+        var result = await fixture.App.ResourceCommands.ExecuteCommandAsync("api", "migrate-tenants");
+
+        Assert.True(result.Success, result.Message);
+        Assert.Contains("shared: up to date", result.Message, StringComparison.Ordinal);
     }
 }

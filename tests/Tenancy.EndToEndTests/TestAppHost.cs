@@ -31,7 +31,9 @@ public static class TestAppHost
         builder.Services.AddLogging(logging => logging
             .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("AppHost.Resources", LogLevel.None)
             .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("Microsoft", LogLevel.Warning)
-            .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("Aspire", LogLevel.Warning));
+            .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("Aspire", LogLevel.Warning)
+            // A resource is unhealthy until it has started: that is waited for, not a failure.
+            .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         if (!dashboard)
         {
             builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>

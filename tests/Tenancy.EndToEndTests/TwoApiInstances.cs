@@ -22,15 +22,16 @@ public sealed class TwoApiInstances : IAsyncDisposable
     public static async Task<TwoApiInstances> StartAsync()
     {
         var builder = await TestAppHost.CreateAsync();
-        builder.AddProject<Projects.Api>("api-replica", options => options.ExcludeLaunchProfile = true)
-            .WithHttpEndpoint()
+        // The Api's own launch profile (its environment); tests randomize the port it names.
+        builder.AddProject<Projects.Api>("api-replica", launchProfileName: "http")
             .WithHttpHealthCheck("/health")
             .WithReference(builder.CreateResourceBuilder<IResourceWithConnectionString>("tenancydb"))
             .WithReference(builder.CreateResourceBuilder<IResourceWithConnectionString>("tenancydb-app"))
             .WithReference(builder.CreateResourceBuilder<IResourceWithConnectionString>("cache"))
             .WaitFor(builder.CreateResourceBuilder<ProjectResource>("api"));
         var app = await builder.StartAsync();
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("api-replica");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("api-replica", timeout.Token);
         return new TwoApiInstances(app);
     }
 

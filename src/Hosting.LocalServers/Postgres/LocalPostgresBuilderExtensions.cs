@@ -22,6 +22,7 @@ public static class LocalPostgresBuilderExtensions
         var binDirectory = PostgresCluster.FindBinDirectory(configuration["AppHost:Postgres:BinDirectory"]);
         var (command, leadingArgs) = LocalProcess.AsServiceUser(Path.Combine(binDirectory ?? "/usr/lib/postgresql/bin", "postgres"));
         var server = new LocalPostgresServerResource(name, command, Path.Combine(dataDirectory, name), password.Resource);
+        PostgresCluster.ThrowIfInUse(server.ClusterFolder);
         var port = LocalProcess.FreePort();
 
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server, async (@event, cancellationToken) =>

@@ -23,15 +23,22 @@ internal static class PostgresCluster
             : null;
     }
 
-    /// <summary>Runs initdb on first use (with the password as the superuser's), and refuses a folder another server runs on.</summary>
-    public static async Task PrepareAsync(LocalPostgresServerResource server, string binDirectory, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refuses a cluster folder that a running server holds (another AppHost): before anything starts, so that the
+    /// second AppHost stops with the reason and the first keeps its server.
+    /// </summary>
+    public static void ThrowIfInUse(string clusterFolder)
     {
-        if (ReadPostmasterPid(server.DataFolder) is { } pid && IsAlive(pid))
+        if (ReadPostmasterPid(Path.Combine(clusterFolder, "data")) is { } pid && IsAlive(pid))
         {
             throw new DistributedApplicationException(
-                $"PostgreSQL data folder '{server.ClusterFolder}' is in use by a running server (pid {pid}): stop the other AppHost or set {LocalServerFolders.DataDirectoryKey}");
+                $"PostgreSQL data folder '{clusterFolder}' is in use by a running server (pid {pid}): stop the other AppHost or set {LocalServerFolders.DataDirectoryKey}");
         }
+    }
 
+    /// <summary>Runs initdb on first use, with the password as the superuser's.</summary>
+    public static async Task PrepareAsync(LocalPostgresServerResource server, string binDirectory, ILogger logger, CancellationToken cancellationToken)
+    {
         if (File.Exists(Path.Combine(server.DataFolder, "PG_VERSION")))
         {
             return;

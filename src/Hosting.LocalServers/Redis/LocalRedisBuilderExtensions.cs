@@ -17,7 +17,8 @@ public static class LocalRedisBuilderExtensions
         var password = builder.AddParameter($"{name}-password", () => LocalServerFolders.ReadOrCreateSecret(dataDirectory, $"{name}.password"), secret: true);
         var configured = builder.Configuration["AppHost:Redis:Executable"];
         var executable = configured is { Length: > 0 } ? (File.Exists(configured) ? configured : null) : LocalProcess.Find("redis-server", "/usr/bin/redis-server");
-        var redis = new LocalRedisResource(name, executable ?? configured ?? "redis-server", Path.Combine(dataDirectory, name), password.Resource);
+        var (command, leadingArgs) = LocalProcess.WithCleanEnvironment(executable ?? configured ?? "redis-server");
+        var redis = new LocalRedisResource(name, command, Path.Combine(dataDirectory, name), password.Resource);
         var port = LocalProcess.FreePort();
         var configFile = Path.Combine(redis.Folder, "redis.conf");
 
@@ -51,7 +52,7 @@ public static class LocalRedisBuilderExtensions
 
         return builder.AddResource(redis)
             .WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: LocalRedisResource.PrimaryEndpointName, isProxied: false)
-            .WithArgs(configFile)
+            .WithArgs([.. leadingArgs, configFile])
             .WithIconName("Memory")
             .WithHealthCheck(healthCheckKey);
     }
