@@ -13,8 +13,9 @@ public static class LocalPgBouncerBuilderExtensions
     public static IResourceBuilder<LocalPgBouncerResource> AddLocalPgBouncer<T>(this IDistributedApplicationBuilder builder, [ResourceName] string name, IResourceBuilder<T> database)
         where T : class, IResourceWithConnectionString
     {
-        var executable = LocalProcess.Find("pgbouncer", "/usr/sbin/pgbouncer", "/usr/bin/pgbouncer");
-        var (command, leadingArgs) = LocalProcess.AsServiceUser(executable ?? "/usr/sbin/pgbouncer");
+        var executable = LocalProcess.Find("pgbouncer", "/usr/sbin/pgbouncer", "/usr/bin/pgbouncer")
+            ?? throw new DistributedApplicationException("pgbouncer not found: install it with 'apt-get install -y pgbouncer'");
+        var (command, leadingArgs) = LocalProcess.AsServiceUser(executable);
         var folder = Path.Combine(LocalServerFolders.DataDirectory(builder.Configuration), name);
         var pooler = new LocalPgBouncerResource(name, command, folder, database.Resource);
         var port = LocalProcess.FreePort();
@@ -22,11 +23,6 @@ public static class LocalPgBouncerBuilderExtensions
 
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(pooler, async (@event, cancellationToken) =>
         {
-            if (executable is null)
-            {
-                throw new DistributedApplicationException("pgbouncer not found: install it with 'apt-get install -y pgbouncer'");
-            }
-
             Directory.CreateDirectory(folder);
             var server = new NpgsqlConnectionStringBuilder(await database.Resource.ConnectionStringExpression.GetValueAsync(cancellationToken));
             var users = new StringBuilder().Append(CultureInfo.InvariantCulture, $"\"{server.Username}\" \"{server.Password}\"\n");

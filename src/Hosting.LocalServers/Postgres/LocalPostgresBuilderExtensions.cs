@@ -19,20 +19,17 @@ public static class LocalPostgresBuilderExtensions
         var configuration = builder.Configuration;
         var dataDirectory = LocalServerFolders.DataDirectory(configuration);
         var password = builder.AddParameter($"{name}-password", () => LocalServerFolders.ReadOrCreateSecret(dataDirectory, $"{name}.password"), secret: true);
-        var binDirectory = PostgresCluster.FindBinDirectory(configuration["AppHost:Postgres:BinDirectory"]);
-        var (command, leadingArgs) = LocalProcess.AsServiceUser(Path.Combine(binDirectory ?? "/usr/lib/postgresql/bin", "postgres"));
+        // Checked before anything starts: the AppHost stops with the reason instead of waiting on a server that cannot run.
+        var binDirectory = PostgresCluster.FindBinDirectory(configuration["AppHost:Postgres:BinDirectory"])
+            ?? throw new DistributedApplicationException(
+                "PostgreSQL server binaries not found: install them with 'apt-get install -y postgresql' or set AppHost:Postgres:BinDirectory");
+        var (command, leadingArgs) = LocalProcess.AsServiceUser(Path.Combine(binDirectory, "postgres"));
         var server = new LocalPostgresServerResource(name, command, Path.Combine(dataDirectory, name), password.Resource);
         PostgresCluster.ThrowIfInUse(server.ClusterFolder);
         var port = LocalProcess.FreePort();
 
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server, async (@event, cancellationToken) =>
         {
-            if (binDirectory is null)
-            {
-                throw new DistributedApplicationException(
-                    "PostgreSQL server binaries not found: install them with 'apt-get install -y postgresql' or set AppHost:Postgres:BinDirectory");
-            }
-
             var logger = @event.Services.GetRequiredService<ResourceLoggerService>().GetLogger(server);
             await PostgresCluster.PrepareAsync(server, binDirectory, logger, cancellationToken);
         });

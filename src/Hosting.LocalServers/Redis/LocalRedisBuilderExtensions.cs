@@ -16,21 +16,17 @@ public static class LocalRedisBuilderExtensions
         var dataDirectory = LocalServerFolders.DataDirectory(builder.Configuration);
         var password = builder.AddParameter($"{name}-password", () => LocalServerFolders.ReadOrCreateSecret(dataDirectory, $"{name}.password"), secret: true);
         var configured = builder.Configuration["AppHost:Redis:Executable"];
-        var executable = configured is { Length: > 0 } ? (File.Exists(configured) ? configured : null) : LocalProcess.Find("redis-server", "/usr/bin/redis-server");
-        var (command, leadingArgs) = LocalProcess.WithCleanEnvironment(executable ?? configured ?? "redis-server");
+        var executable = (configured is { Length: > 0 } ? (File.Exists(configured) ? configured : null) : LocalProcess.Find("redis-server", "/usr/bin/redis-server"))
+            ?? throw new DistributedApplicationException(configured is { Length: > 0 }
+                ? $"redis-server not found at AppHost:Redis:Executable '{configured}': install it with 'apt-get install -y redis-server'"
+                : "redis-server not found: install it with 'apt-get install -y redis-server' or set AppHost:Redis:Executable");
+        var (command, leadingArgs) = LocalProcess.WithCleanEnvironment(executable);
         var redis = new LocalRedisResource(name, command, Path.Combine(dataDirectory, name), password.Resource);
         var port = LocalProcess.FreePort();
         var configFile = Path.Combine(redis.Folder, "redis.conf");
 
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(redis, async (@event, cancellationToken) =>
         {
-            if (executable is null)
-            {
-                throw new DistributedApplicationException(configured is { Length: > 0 }
-                    ? $"redis-server not found at AppHost:Redis:Executable '{configured}': install it with 'apt-get install -y redis-server'"
-                    : "redis-server not found: install it with 'apt-get install -y redis-server' or set AppHost:Redis:Executable");
-            }
-
             Directory.CreateDirectory(redis.Folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             var secret = await password.Resource.GetValueAsync(cancellationToken);
             await File.WriteAllTextAsync(configFile, string.Create(CultureInfo.InvariantCulture, $"""

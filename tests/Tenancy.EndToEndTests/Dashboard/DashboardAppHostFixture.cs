@@ -33,7 +33,11 @@ public sealed class DashboardAppHostFixture : IAsyncLifetime
             $"--AppHost:DashboardApiKey={apiKey}",
         ], dashboard: true);
         App = await builder.StartAsync();
-        await App.ResourceNotifications.WaitForResourceHealthyAsync("worker");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("worker", timeout.Token);
+        var dashboard = await App.ResourceNotifications.WaitForResourceAsync("aspire-dashboard", e => e.Snapshot.State?.Text == KnownResourceStates.Running, timeout.Token);
+        // Where the dashboard really listens, as Aspire reports it.
+        DashboardUrl = new Uri(dashboard.Snapshot.Urls.First(u => u.Url.StartsWith("http", StringComparison.Ordinal)).Url);
         Client = new TenancyClient(App.CreateHttpClient("api"));
         var http = new HttpClient { BaseAddress = DashboardUrl };
         http.DefaultRequestHeaders.Add("x-api-key", apiKey);
