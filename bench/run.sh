@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the benchmarks in Release and runs them against the real system (started through the AppHost's testing
-# entry point, all on 127.0.0.1), then prints a results table in which every headline number stands next to a
-# baseline measured in the same run.
+# Builds the benchmarks in Release and runs them against the real system (the AppHost started through
+# Aspire.Hosting.Testing, all on 127.0.0.1), then prints a results table in which every headline number stands next
+# to a baseline measured in the same run.
 #
 #   bench/run.sh                      all benchmarks
 #   bench/run.sh overhead             one of: overhead, provisioning, migrations, scale, cache, jobs

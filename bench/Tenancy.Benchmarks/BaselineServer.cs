@@ -6,9 +6,9 @@ using System.Reflection;
 namespace Tenancy.Benchmarks;
 
 /// <summary>
-/// The plain single-schema app (bench/Baseline) as a process of its own on a free loopback port, started the way the
-/// AppHost starts the Api: <c>dotnet Baseline.dll</c> from its Release build, the Api's environment (Development,
-/// single-line console logs, the same OpenTelemetry variables) and its output read line by line by this process.
+/// The plain single-schema app (bench/Baseline) as a process of its own on a free loopback port, started as Aspire
+/// starts the Api: its Release build, the environment Aspire gave the Api (Development, console log format, the same
+/// OpenTelemetry variables; <see cref="BenchSystem.ServiceEnvironment"/>) and its output read line by line.
 /// </summary>
 internal sealed class BaselineServer : IAsyncDisposable
 {
@@ -25,7 +25,8 @@ internal sealed class BaselineServer : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<BaselineServer> StartAsync(string name, string connectionString, bool withServiceDefaults, CancellationToken cancellationToken)
+    public static async Task<BaselineServer> StartAsync(
+        string name, string connectionString, bool withServiceDefaults, IReadOnlyDictionary<string, string> serviceEnvironment, CancellationToken cancellationToken)
     {
         var assembly = Path.GetFullPath(typeof(BaselineServer).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "BaselineAssembly").Value!);
@@ -44,27 +45,14 @@ internal sealed class BaselineServer : IAsyncDisposable
             WorkingDirectory = Path.GetDirectoryName(assembly),
         };
         startInfo.ArgumentList.Add(assembly);
-        var environment = new Dictionary<string, string>
+        var environment = new Dictionary<string, string>(serviceEnvironment, StringComparer.Ordinal)
         {
-            // What src/Hosting/Projects/ProjectResource.cs gives the Api.
-            ["DOTNET_ENVIRONMENT"] = "Development",
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["LOGGING__CONSOLE__FORMATTERNAME"] = "simple",
-            ["LOGGING__CONSOLE__FORMATTEROPTIONS__SINGLELINE"] = "true",
             ["OTEL_SERVICE_NAME"] = name,
             ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={Guid.NewGuid():N}",
-            ["OTEL_BLRP_SCHEDULE_DELAY"] = "1000",
-            ["OTEL_BSP_SCHEDULE_DELAY"] = "1000",
-            ["OTEL_METRIC_EXPORT_INTERVAL"] = "1000",
             ["ASPNETCORE_URLS"] = $"http://localhost:{port}",
             ["ConnectionStrings__benchdb"] = connectionString,
             ["Baseline__ServiceDefaults"] = withServiceDefaults ? "true" : "false",
         };
-        if (!Console.IsOutputRedirected)
-        {
-            environment["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = "true";
-        }
-
         foreach (var (key, value) in environment)
         {
             startInfo.Environment[key] = value;
@@ -176,7 +164,7 @@ internal sealed class BaselineServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    // As the AppHost finds it (src/Hosting/Projects/ProjectResource.cs).
+    // The host the .NET SDK names when it runs tools, else the one on PATH.
     private static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 }

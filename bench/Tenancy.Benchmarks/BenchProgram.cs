@@ -7,7 +7,7 @@ namespace Tenancy.Benchmarks;
 
 /// <summary>
 /// Runs the "core tenancy" benchmarks against the real system and prints every headline number next to a baseline
-/// measured in the same run. Not a class named Program: that name is the AppHost's entry point, which this starts.
+/// measured in the same run.
 /// </summary>
 internal static class BenchProgram
 {
@@ -47,7 +47,7 @@ internal static class BenchProgram
         var facts = new List<string>();
         try
         {
-            Console.WriteLine($"bench: starting the system (AppHost testing entry point) for: {string.Join(", ", options.Benchmarks)}");
+            Console.WriteLine($"bench: starting the system (Projects.AppHost through Aspire.Hosting.Testing) for: {string.Join(", ", options.Benchmarks)}");
             await using var system = await BenchSystem.StartAsync(stop.Token);
             facts.AddRange(await MachineFactsAsync(system, loadAverage, stop.Token));
             foreach (var fact in facts)
@@ -176,7 +176,7 @@ internal static class BenchProgram
             $"machine: {Environment.ProcessorCount} cores ({cpu}), {memKib / 1024.0 / 1024.0:F0} GiB RAM, {RuntimeInformation.OSDescription}",
             $"tree: {Environment.GetEnvironmentVariable("BENCH_TREE") ?? "unknown"} (git commit measured; bench/run.sh sets BENCH_TREE)",
             $"load average when the run started (1/5/15 min): {loadAverage} (other sessions may share this machine)",
-            $".NET {Environment.Version}, Release build; PostgreSQL {reader.GetString(0)} (fsync={reader.GetString(1)}, synchronous_commit={reader.GetString(2)}: the testing entry point's throwaway cluster), Redis; all on 127.0.0.1, load generator in the same machine",
+            $".NET {Environment.Version}, Release build; PostgreSQL {reader.GetString(0)} (fsync={reader.GetString(1)}, synchronous_commit={reader.GetString(2)}: AppHost:Ephemeral, a throwaway cluster), Redis; all on 127.0.0.1, load generator in the same machine",
         ];
     }
 }
