@@ -20,9 +20,9 @@ internal sealed class BenchOptions
           jobs          (f) trivial jobs per second, tenant jobs vs [PlatformJob], in-process Hangfire server
           tiers         (g) GET /api/products per isolation tier (query path); 200 database tenants vs the connection cap
 
-        cache and jobs run first (they need Redis). The others run in the order provisioning, migrations, scale, overhead (the later ones reuse the tenants
+        They run in the order provisioning, migrations, cache, jobs, scale, overhead (the later ones reuse the tenants
         provisioning created); then Redis is stopped, so the Api bypasses its tenant cache, and overhead and scale
-        are measured once more on the query path.
+        are measured once more on the query path, and tiers runs there.
 
         options:
           --duration <s>     length of each measured load phase (default 10)
