@@ -122,31 +122,44 @@ internal static class StartupBenchmark
     private static string Breakdown(Dictionary<string, (List<Start> First, List<Start> Second)> starts)
     {
         var labels = starts.Keys.OrderBy(l => l == After).ToList();
-        var components = Components.Concat(starts.Values.SelectMany(s => s.Second).SelectMany(s => s.Processes).Select(p => p.Component)).Distinct().ToList();
+        var components = Components
+            .Concat(starts.Values.SelectMany(s => s.Second).SelectMany(s => s.Processes.Select(p => p.Component).Concat(s.CpuByComponent.Keys)))
+            .Distinct().ToList();
         string Cell(string label, string component, Func<SystemProcess, double> metric, string format)
         {
             var runs = starts[label].Second;
             var processes = runs.Select(r => r.Processes.Where(p => p.Component == component).ToList()).ToList();
             return processes.All(p => p.Count == 0)
                 ? "–"
-                : $"{processes.Average(p => p.Sum(metric)).ToString(format, CultureInfo.InvariantCulture)}";
+                : processes.Average(p => p.Sum(metric)).ToString(format, CultureInfo.InvariantCulture);
         }
 
+        string CpuCell(string label, string component)
+        {
+            var runs = starts[label].Second;
+            return runs.All(r => !r.CpuByComponent.ContainsKey(component))
+                ? "–"
+                : runs.Average(r => r.CpuByComponent.GetValueOrDefault(component).TotalSeconds).ToString("F1", CultureInfo.InvariantCulture);
+        }
+
+        static string Bold(double value, string format) => $"**{value.ToString(format, CultureInfo.InvariantCulture)}**";
+
         var header = new List<string> { "component" };
-        header.AddRange(labels.SelectMany(l => new[] { $"{l}: RSS MiB", $"{l}: PSS MiB", $"{l}: processes" }));
+        header.AddRange(labels.SelectMany(l => new[] { $"{l}: RSS MiB", $"{l}: PSS MiB", $"{l}: processes", $"{l}: CPU s until Healthy" }));
         var rows = components.Select(c => new List<string> { c }.Concat(labels.SelectMany(l => new[]
         {
-            Cell(l, c, p => p.RssMiB, "N0"), Cell(l, c, p => p.PssMiB, "N0"), Cell(l, c, _ => 1, "F0"),
+            Cell(l, c, p => p.RssMiB, "N0"), Cell(l, c, p => p.PssMiB, "N0"), Cell(l, c, _ => 1, "F0"), CpuCell(l, c),
         })).ToList()).ToList();
         rows.Add(new List<string> { "**total**" }.Concat(labels.SelectMany(l => new[]
         {
-            $"**{starts[l].Second.Average(s => s.Processes.Sum(p => p.RssMiB)).ToString("N0", CultureInfo.InvariantCulture)}**",
-            $"**{starts[l].Second.Average(s => s.Processes.Sum(p => p.PssMiB)).ToString("N0", CultureInfo.InvariantCulture)}**",
-            $"**{starts[l].Second.Average(s => s.Processes.Count).ToString("F0", CultureInfo.InvariantCulture)}**",
+            Bold(starts[l].Second.Average(s => s.Processes.Sum(p => p.RssMiB)), "N0"),
+            Bold(starts[l].Second.Average(s => s.Processes.Sum(p => p.PssMiB)), "N0"),
+            Bold(starts[l].Second.Average(s => s.Processes.Count), "F0"),
+            Bold(starts[l].Second.Average(s => s.Cpu.TotalSeconds), "F1"),
         })).ToList());
 
         var text = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"{Name}: memory by component once healthy and idle {Idle.TotalSeconds:0} s (second start, mean of the rounds); PSS counts shared pages once:")
+            .AppendLine(CultureInfo.InvariantCulture, $"{Name}: by component, second start, mean of the rounds: memory once healthy and idle {Idle.TotalSeconds:0} s (PSS counts shared pages once), CPU time used until the Api was Healthy:")
             .AppendLine()
             .Append("| ").AppendJoin(" | ", header).AppendLine(" |")
             .Append('|').AppendJoin('|', header.Select((_, i) => i == 0 ? "---" : "---:")).AppendLine("|");
@@ -182,8 +195,10 @@ internal static class StartupBenchmark
             var toHealthy = Stopwatch.GetElapsedTime(started);
             var healthy = SystemProcesses(launcher.Process.Id, ProcStatus.Snapshot());
             Remember(seen, healthy);
-            var cpu = healthy.Aggregate(TimeSpan.Zero, (total, p) => total + p.CpuTime);
-            var foreign = ProcStatus.MachineBusyTime() - machineBefore - cpu - (OwnCpuTime() - ownBefore);
+            // Per component: an exited child's time is its parent's (initdb's, for instance, the AppHost's).
+            var cpu = healthy.GroupBy(p => Component(ProcStatus.CommandLine(p.Pid)))
+                .ToDictionary(g => g.Key, g => g.Aggregate(TimeSpan.Zero, (total, p) => total + p.CpuTime), StringComparer.Ordinal);
+            var foreign = ProcStatus.MachineBusyTime() - machineBefore - cpu.Values.Aggregate(TimeSpan.Zero, (a, b) => a + b) - (OwnCpuTime() - ownBefore);
             OtherLoad.Record(Math.Max(0, foreign / toHealthy));
 
             await Task.Delay(Idle, cancellationToken);
@@ -365,8 +380,11 @@ internal static class StartupBenchmark
     private static string TreeOf(string label) =>
         Environment.GetEnvironmentVariable(label == Before ? "BENCH_BEFORE_TREE" : "BENCH_TREE") ?? "unknown";
 
-    private sealed record Start(TimeSpan ToHealthy, TimeSpan Cpu, IReadOnlyList<SystemProcess> Processes, TimeSpan Stop)
+    /// <param name="CpuByComponent">CPU time (user + system) each component had used when the Api became Healthy.</param>
+    private sealed record Start(TimeSpan ToHealthy, IReadOnlyDictionary<string, TimeSpan> CpuByComponent, IReadOnlyList<SystemProcess> Processes, TimeSpan Stop)
     {
+        public TimeSpan Cpu => CpuByComponent.Values.Aggregate(TimeSpan.Zero, (total, cpu) => total + cpu);
+
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
             $"Healthy after {ToHealthy.TotalSeconds:F1} s (CPU {Cpu.TotalSeconds:F1} s); {Processes.Count} processes, RSS {Processes.Sum(p => p.RssMiB):N0} MiB, PSS {Processes.Sum(p => p.PssMiB):N0} MiB; stopped in {Stop.TotalSeconds:F1} s");
     }
