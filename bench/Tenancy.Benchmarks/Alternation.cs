@@ -83,7 +83,7 @@ internal static class Alternation
     public static double PerRequestUs(TimeSpan cpu, LoadResult phase) => cpu.TotalMicroseconds / Math.Max(1, phase.Requests);
 }
 
-/// <summary>CPU taken by processes outside this run (in cores) during the measured load phases: the machine's noise.</summary>
+/// <summary>CPU taken by processes outside this run (in cores) during the measured phases: the machine's noise.</summary>
 internal static class OtherLoad
 {
     private static readonly List<double> Cores = [];
@@ -102,7 +102,7 @@ internal static class OtherLoad
         {
             return Cores.Count == 0
                 ? null
-                : $"CPU used by processes outside this run during the {Cores.Count} measured load phases: mean {Cores.Average():F2}, max {Cores.Max():F2} cores of {Environment.ProcessorCount}";
+                : $"CPU used by processes outside this run during the {Cores.Count} measured phases (load phases, starts until healthy): mean {Cores.Average():F2}, max {Cores.Max():F2} cores of {Environment.ProcessorCount}";
         }
     }
 }

@@ -6,16 +6,15 @@ using System.Reflection;
 namespace Tenancy.Benchmarks;
 
 /// <summary>
-/// The plain single-schema app (bench/Baseline) as a process of its own on a free loopback port, started the way the
-/// AppHost starts the Api: <c>dotnet Baseline.dll</c> from its Release build, the Api's environment (Development,
-/// single-line console logs, the same OpenTelemetry variables) and its output read line by line by this process.
+/// The plain single-schema app (bench/Baseline) as a process of its own on a free loopback port, started as Aspire
+/// starts the Api: its Release build, the environment Aspire gave the Api (Development, console log format, the same
+/// OpenTelemetry variables; <see cref="BenchSystem.ServiceEnvironment"/>) and its output read line by line.
 /// </summary>
 internal sealed class BaselineServer : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly Queue<string> _tail = new();
+    private readonly WatchedProcess _process;
 
-    private BaselineServer(Process process, Uri baseAddress)
+    private BaselineServer(WatchedProcess process, Uri baseAddress)
     {
         _process = process;
         BaseAddress = baseAddress;
@@ -23,9 +22,10 @@ internal sealed class BaselineServer : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public int ProcessId => _process.Id;
+    public int ProcessId => _process.Process.Id;
 
-    public static async Task<BaselineServer> StartAsync(string name, string connectionString, bool withServiceDefaults, CancellationToken cancellationToken)
+    public static async Task<BaselineServer> StartAsync(
+        string name, string connectionString, bool withServiceDefaults, IReadOnlyDictionary<string, string> serviceEnvironment, CancellationToken cancellationToken)
     {
         var assembly = Path.GetFullPath(typeof(BaselineServer).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "BaselineAssembly").Value!);
@@ -35,53 +35,25 @@ internal sealed class BaselineServer : IAsyncDisposable
         }
 
         var port = FreeLoopbackPort();
-        var startInfo = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(assembly),
-        };
+        var startInfo = new ProcessStartInfo(DotnetHost()) { WorkingDirectory = Path.GetDirectoryName(assembly) };
         startInfo.ArgumentList.Add(assembly);
-        var environment = new Dictionary<string, string>
+        var environment = new Dictionary<string, string>(serviceEnvironment, StringComparer.Ordinal)
         {
-            // What src/Hosting/Projects/ProjectResource.cs gives the Api.
-            ["DOTNET_ENVIRONMENT"] = "Development",
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["LOGGING__CONSOLE__FORMATTERNAME"] = "simple",
-            ["LOGGING__CONSOLE__FORMATTEROPTIONS__SINGLELINE"] = "true",
             ["OTEL_SERVICE_NAME"] = name,
             ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={Guid.NewGuid():N}",
-            ["OTEL_BLRP_SCHEDULE_DELAY"] = "1000",
-            ["OTEL_BSP_SCHEDULE_DELAY"] = "1000",
-            ["OTEL_METRIC_EXPORT_INTERVAL"] = "1000",
             ["ASPNETCORE_URLS"] = $"http://localhost:{port}",
             ["ConnectionStrings__benchdb"] = connectionString,
             ["Baseline__ServiceDefaults"] = withServiceDefaults ? "true" : "false",
         };
-        if (!Console.IsOutputRedirected)
-        {
-            environment["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = "true";
-        }
-
         foreach (var (key, value) in environment)
         {
             startInfo.Environment[key] = value;
         }
 
-        var process = new Process { StartInfo = startInfo };
-        var server = new BaselineServer(process, new Uri($"http://127.0.0.1:{port}"));
-        process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
+        var server = new BaselineServer(WatchedProcess.Start(startInfo), new Uri($"http://127.0.0.1:{port}"));
         try
         {
-            await server.WaitHealthyAsync(TimeSpan.FromSeconds(60), cancellationToken);
+            await server._process.WaitHealthyAsync(new Uri(server.BaseAddress, "/health"), TimeSpan.FromSeconds(60), "the baseline app", cancellationToken);
         }
         catch
         {
@@ -96,11 +68,11 @@ internal sealed class BaselineServer : IAsyncDisposable
     {
         try
         {
-            if (!_process.HasExited)
+            if (!_process.Process.HasExited)
             {
-                _process.Kill(entireProcessTree: true);
+                _process.Process.Kill(entireProcessTree: true);
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await _process.WaitForExitAsync(timeout.Token);
+                await _process.Process.WaitForExitAsync(timeout.Token);
             }
         }
         catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
@@ -111,64 +83,6 @@ internal sealed class BaselineServer : IAsyncDisposable
         _process.Dispose();
     }
 
-    private async Task WaitHealthyAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"the baseline app exited with code {_process.ExitCode} while starting:{Environment.NewLine}{Tail()}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(new Uri(BaseAddress, "/health"), cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                // Not listening yet.
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"the baseline app was not healthy within {timeout.TotalSeconds:0} s:{Environment.NewLine}{Tail()}");
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
-    }
-
-    private void OnLine(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_tail)
-        {
-            _tail.Enqueue(line);
-            while (_tail.Count > 50)
-            {
-                _tail.Dequeue();
-            }
-        }
-    }
-
-    private string Tail()
-    {
-        lock (_tail)
-        {
-            return string.Join(Environment.NewLine, _tail.Select(l => "  " + l));
-        }
-    }
-
     private static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -176,7 +90,7 @@ internal sealed class BaselineServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    // As the AppHost finds it (src/Hosting/Projects/ProjectResource.cs).
+    // The host the .NET SDK names when it runs tools, else the one on PATH.
     private static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 }

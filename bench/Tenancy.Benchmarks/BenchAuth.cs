@@ -9,7 +9,6 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Tenancy.Accounts;
 using Tenancy.Accounts.Tokens;
-using Tenancy.Hosting;
 using Tenancy.Tenants;
 
 namespace Tenancy.Benchmarks;

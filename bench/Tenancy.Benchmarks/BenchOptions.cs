@@ -5,12 +5,16 @@ namespace Tenancy.Benchmarks;
 /// <summary>Command line of the runner: which benchmarks, and the few knobs that bound how long they run.</summary>
 internal sealed class BenchOptions
 {
+    /// <summary>The benchmarks on one running system: the default, and what "all" means.</summary>
     public static readonly string[] BenchmarkNames = ["overhead", "provisioning", "migrations", "scale", "cache", "jobs", "tiers"];
+
+    /// <summary>Only when named: they run whole AppHosts themselves, on the AppHost's fixed ports.</summary>
+    public static readonly string[] SeparateBenchmarkNames = ["startup"];
 
     public bool Runs(string benchmark) => Benchmarks.Contains(benchmark, StringComparer.Ordinal);
 
     public const string Usage = """
-        usage: bench/run.sh [all | overhead | provisioning | migrations | scale | cache | jobs | tiers ...] [options]
+        usage: bench/run.sh [all | overhead | provisioning | migrations | scale | cache | jobs | tiers | startup ...] [options]
 
           overhead      (a) GET /api/products on a tenant host vs a plain single-schema app (bench/Baseline)
           provisioning  (b) 1,000 new tenants, sequential, through TenantProvisioner in-process
@@ -19,10 +23,13 @@ internal sealed class BenchOptions
           cache         (e) tenant cache: L2 hit latency vs a raw Redis GET; purging 100,000 vs 100 keys
           jobs          (f) trivial jobs per second, tenant jobs vs [PlatformJob], in-process Hangfire server
           tiers         (g) GET /api/products per isolation tier (query path); 200 database tenants vs the connection cap
+          startup       (h) dotnet run --project src/AppHost --no-build until the Api is Healthy (fresh data folder, then
+                        the same folder again), and the memory of all the system's processes 10 s later; not part of
+                        "all": it needs the AppHost's own ports (5180, 18888-18891) free
 
-        cache and jobs run first (they need Redis). The others run in the order provisioning, migrations, scale, overhead (the later ones reuse the tenants
+        They run in the order provisioning, migrations, cache, jobs, scale, overhead (the later ones reuse the tenants
         provisioning created); then Redis is stopped, so the Api bypasses its tenant cache, and overhead and scale
-        are measured once more on the query path.
+        are measured once more on the query path, and tiers runs there.
 
         options:
           --duration <s>     length of each measured load phase (default 10)
@@ -30,6 +37,8 @@ internal sealed class BenchOptions
           --rounds <n>       measured phases per configuration, alternated (default 2)
           --concurrency <n>  concurrent HTTP workers, one connection each (default 8)
           --tenants <n>      tenants for provisioning, migrations and scale (default 1000)
+          --before <dir>     startup: also measure this other checkout (built in Debug, e.g. one made with
+                             git worktree add) the same way, alternated, as the baseline
           --out <file>       also write the results table (markdown) to this file
         """;
 
@@ -46,6 +55,9 @@ internal sealed class BenchOptions
     public int Tenants { get; private set; } = 1000;
 
     public string? OutputFile { get; private set; }
+
+    /// <summary>Another checkout whose AppHost the startup benchmark measures as the baseline.</summary>
+    public string? Before { get; private set; }
 
     public bool Help { get; private set; }
 
@@ -90,11 +102,14 @@ internal sealed class BenchOptions
                 case "--out":
                     options.OutputFile = Value();
                     break;
+                case "--before":
+                    options.Before = Value();
+                    break;
                 case "all":
                     options.Benchmarks.AddRange(BenchmarkNames);
                     break;
                 default:
-                    if (!BenchmarkNames.Contains(arg, StringComparer.Ordinal))
+                    if (!BenchmarkNames.Contains(arg, StringComparer.Ordinal) && !SeparateBenchmarkNames.Contains(arg, StringComparer.Ordinal))
                     {
                         throw new ArgumentException($"unknown benchmark or option '{arg}'");
                     }
@@ -118,7 +133,7 @@ internal sealed class BenchOptions
 
         var selected = options.Benchmarks.Distinct(StringComparer.Ordinal).ToList();
         options.Benchmarks.Clear();
-        options.Benchmarks.AddRange(BenchmarkNames.Where(selected.Contains));
+        options.Benchmarks.AddRange(BenchmarkNames.Concat(SeparateBenchmarkNames).Where(selected.Contains));
         return options;
     }
 }

@@ -1,10 +1,6 @@
 using Hangfire;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Tenancy.Caching;
-using Tenancy.Hosting;
 using Tenancy.Jobs;
 using Tenancy.Resolution;
 using Tenancy.Sales;
@@ -43,7 +39,7 @@ internal sealed class BenchServices : IAsyncDisposable
 
         builder.Logging.ClearProviders();
         builder.AddNpgsqlDataSource("tenancydb");
-        builder.AddRedisClient("cache");
+        builder.AddRedisClient("cache", configureOptions: OptionalRedis.Configure);
         builder.AddTenancy<SalesDbContext>("tenancydb");
         builder.AddTenantCaching();
         if (jobSettings is not null)

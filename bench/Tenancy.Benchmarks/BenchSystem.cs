@@ -1,21 +1,17 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-using Tenancy.Hosting;
-using Tenancy.Hosting.Testing;
 using Tenancy.Provisioning;
 using Tenancy.Sales;
 
 namespace Tenancy.Benchmarks;
 
 /// <summary>
-/// The real system (PostgreSQL, Redis, Api, Worker) started through the AppHost's testing entry point, plus the
-/// tenancy core in this process (wired as tests/Tenancy.IntegrationTests/PostgresFixture.cs wires it) for
+/// The real system (the AppHost's graph: PostgreSQL, Redis, Api, Worker) started through Aspire.Hosting.Testing as
+/// the end-to-end tests start it (<see cref="TestAppHost"/>: a throwaway data folder, no dashboard, no OTLP export),
+/// plus the tenancy core in this process (wired as tests/Tenancy.IntegrationTests/PostgresFixture.cs wires it) for
 /// provisioning and migrations.
 /// </summary>
 internal sealed class BenchSystem : IAsyncDisposable
@@ -26,18 +22,25 @@ internal sealed class BenchSystem : IAsyncDisposable
     private readonly DistributedApplication _app;
     private readonly IHost _core;
 
-    private BenchSystem(DistributedApplication app, IHost core, string connectionString)
+    private BenchSystem(DistributedApplication app, IHost core, string connectionString, string cacheConnectionString)
     {
         _app = app;
         _core = core;
         ConnectionString = connectionString;
-        Platform = app.CreateHttpClient("api");
-        ApiBaseAddress = Platform.BaseAddress!;
+        CacheConnectionString = cacheConnectionString;
+        // Resolved once: neither restarts during a run, and finding a project's own process walks /proc.
+        ApiProcessId = app.ServiceProcessId("api");
+        PostgresProcessId = app.ProcessId("postgres");
+        ApiBaseAddress = ApiListenAddress(ApiProcessId);
+        Platform = new HttpClient { BaseAddress = ApiBaseAddress };
     }
 
     public string ConnectionString { get; }
 
-    /// <summary>http://127.0.0.1:{api port}: without a tenant host this is the platform (admin API).</summary>
+    /// <summary>
+    /// http://127.0.0.1:{port} the Api itself listens on: without a tenant host this is the platform (admin API). Not
+    /// the endpoint Aspire publishes, which DCP proxies: the baseline app is reached directly, so the Api is too.
+    /// </summary>
     public Uri ApiBaseAddress { get; }
 
     public HttpClient Platform { get; }
@@ -47,33 +50,61 @@ internal sealed class BenchSystem : IAsyncDisposable
     public NpgsqlDataSource DataSource => Services.GetRequiredService<NpgsqlDataSource>();
 
     /// <summary>The running system's Redis, for benchmarks that wire the tenant cache in-process.</summary>
-    public string CacheConnectionString => _app.GetConnectionString("cache") ?? throw new InvalidOperationException("cache has no connection string");
+    public string CacheConnectionString { get; }
 
-    public int ApiProcessId => _app.GetResource("api").ProcessId ?? throw new InvalidOperationException("the api has no process");
+    /// <summary>The Api's own process (below the <c>dotnet run</c> Aspire starts it with).</summary>
+    public int ApiProcessId { get; }
 
-    /// <summary>The process the AppHost started for PostgreSQL (runuser when run as root); the postmaster and backends are below it.</summary>
-    public int PostgresProcessId => _app.GetResource("postgres").ProcessId ?? throw new InvalidOperationException("postgres has no process");
+    /// <summary>The process DCP started for PostgreSQL (runuser or setpriv when run as root); the postmaster and backends are below it.</summary>
+    public int PostgresProcessId { get; }
+
+    /// <summary>
+    /// What Aspire started the Api with beyond this process's own environment (the launch profile's, logging and
+    /// OpenTelemetry variables), without what is the Api's alone (connections, addresses, identity, its settings):
+    /// the baseline apps run with it, so that only the code differs.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ServiceEnvironment()
+    {
+        string[] apiOnly = ["ConnectionStrings__", "Tenancy__", "services__", "ASPNETCORE_URLS", "HTTP_PORTS", "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES"];
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in ProcessTree.EnvironmentOf(ApiProcessId))
+        {
+            if (entry.Split('=', 2) is [var key, var value]
+                && Environment.GetEnvironmentVariable(key) != value
+                && !apiOnly.Any(prefix => key.StartsWith(prefix, StringComparison.Ordinal)))
+            {
+                environment[key] = value;
+            }
+        }
+
+        return environment;
+    }
 
     public static async Task<BenchSystem> StartAsync(CancellationToken cancellationToken)
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>([], cancellationToken);
+        // A folder of the bench's own, not one under /tmp/tenancy-tests, which test sessions on this machine clear out.
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "tenancy-bench", "system-" + Guid.NewGuid().ToString("N")[..8]);
+        var builder = await TestAppHost.CreateAsync($"--{LocalServerFolders.DataDirectoryKey}={dataDirectory}");
+        // The servers' health checks fail while the runner stops Redis, and while everything stops: expected here.
+        builder.Services.AddLogging(logging => logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(
+            "Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         BenchAuth.ConfigureApi(builder.CreateResourceBuilder<ProjectResource>("api"));
-        var app = await builder.BuildAsync(cancellationToken);
+        var app = await builder.StartAsync();
         try
         {
-            await app.StartAsync(cancellationToken);
-            await app.WaitForResourceHealthyAsync("api", cancellationToken);
             var connectionString = await app.GetConnectionStringAsync("tenancydb", cancellationToken)
                 ?? throw new InvalidOperationException("tenancydb has no connection string");
             // Tenants provisioned in-process must grant the Api's application role their tables, as the Api's own do.
             var application = await app.GetConnectionStringAsync("tenancydb-app", cancellationToken);
-            var system = new BenchSystem(app, CreateCore(connectionString, application), connectionString);
+            var cache = await app.GetConnectionStringAsync("cache", cancellationToken)
+                ?? throw new InvalidOperationException("cache has no connection string");
+            var system = new BenchSystem(app, CreateCore(connectionString, application), connectionString, cache);
             await BenchAuth.SignInPlatformAsync(system.Platform, cancellationToken);
             return system;
         }
         catch
         {
-            await app.DisposeAsync();
+            await app.StopAndDeleteAsync();
             throw;
         }
     }
@@ -82,21 +113,16 @@ internal sealed class BenchSystem : IAsyncDisposable
     {
         Platform.Dispose();
         _core.Dispose();
-        await _app.DisposeAsync();
+        await _app.StopAndDeleteAsync();
     }
 
     /// <summary>
-    /// Stops Redis (the AppHost's "cache" process, by its id): from then on the Api bypasses its tenant cache and every
-    /// read goes to PostgreSQL, as it does when Redis is unreachable. Returns once the Api reports itself degraded.
+    /// Stops Redis (the "cache" resource, through its stop command): from then on the Api bypasses its tenant cache and
+    /// every read goes to PostgreSQL, as it does when Redis is unreachable. Returns once the Api reports itself degraded.
     /// </summary>
     public async Task StopCacheServerAsync(CancellationToken cancellationToken)
     {
-        var pid = _app.GetResource("cache").ProcessId ?? throw new InvalidOperationException("the cache has no process");
-        using (var redis = Process.GetProcessById(pid))
-        {
-            redis.Kill();
-            await redis.WaitForExitAsync(cancellationToken);
-        }
+        await _app.StopResourceAsync("cache");
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
@@ -212,6 +238,16 @@ internal sealed class BenchSystem : IAsyncDisposable
         return [.. identifiers.Select(i => found.TryGetValue(i, out var t) ? t : throw new InvalidOperationException($"no tenant '{i}'"))];
     }
 
+    /// <summary>The first http address in the Api's ASPNETCORE_URLS (what Aspire tells Kestrel), on 127.0.0.1.</summary>
+    private static Uri ApiListenAddress(int apiProcessId)
+    {
+        var urls = ProcessTree.EnvironmentOf(apiProcessId).FirstOrDefault(e => e.StartsWith("ASPNETCORE_URLS=", StringComparison.Ordinal))?["ASPNETCORE_URLS=".Length..]
+            ?? throw new InvalidOperationException("the Api was started without ASPNETCORE_URLS");
+        var http = urls.Split(';').Select(u => new Uri(u)).FirstOrDefault(u => u.Scheme == Uri.UriSchemeHttp)
+            ?? throw new InvalidOperationException($"the Api listens on no http address ({urls})");
+        return new UriBuilder(http) { Host = "127.0.0.1" }.Uri;
+    }
+
     private static IHost CreateCore(string connectionString, string? applicationConnectionString)
     {
         // No default configuration sources or console logging: the core only, over the AppHost's database.
@@ -223,87 +259,5 @@ internal sealed class BenchSystem : IAsyncDisposable
         });
         builder.AddTenancy<SalesDbContext>("tenancydb");
         return builder.Build();
-    }
-}
-
-/// <summary>What /proc says about processes: resident memory and CPU time.</summary>
-internal static class ProcStatus
-{
-    // USER_HZ: the unit of the CPU times in /proc/{pid}/stat; 100 on every Linux this runs on.
-    private const double ClockTicksPerSecond = 100;
-
-    /// <summary>VmRSS of a process, in MiB.</summary>
-    public static double RssMiB(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        var kib = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-        return kib / 1024.0;
-    }
-
-    /// <summary>
-    /// CPU time (user + system) used so far by <paramref name="pid"/> and every process below it, including children
-    /// that have exited and been waited for; processes gone since are simply absent.
-    /// </summary>
-    public static TimeSpan TreeCpuTime(int pid)
-    {
-        var stats = new Dictionary<int, (int Parent, long Own, long Children)>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && TryReadStat(id, out var stat))
-            {
-                stats[id] = stat;
-            }
-        }
-
-        var ticks = 0L;
-        var pending = new Stack<int>([pid]);
-        var seen = new HashSet<int>();
-        while (pending.TryPop(out var current))
-        {
-            if (!seen.Add(current) || !stats.TryGetValue(current, out var stat))
-            {
-                continue;
-            }
-
-            // A child that has exited and been waited for counts in its parent's children times, a live one only in its own.
-            ticks += stat.Own + stat.Children;
-            foreach (var (child, childStat) in stats)
-            {
-                if (childStat.Parent == current)
-                {
-                    pending.Push(child);
-                }
-            }
-        }
-
-        return TimeSpan.FromSeconds(ticks / ClockTicksPerSecond);
-    }
-
-    /// <summary>CPU time all processes on the machine have used so far (busy time summed over every core, from /proc/stat).</summary>
-    public static TimeSpan MachineBusyTime()
-    {
-        // "cpu  user nice system idle iowait irq softirq steal ...": everything but idle and iowait is busy.
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]
-            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-        var busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + (fields.Length > 7 ? fields[7] : 0);
-        return TimeSpan.FromSeconds(busy / ClockTicksPerSecond);
-    }
-
-    private static bool TryReadStat(int pid, out (int Parent, long Own, long Children) stat)
-    {
-        stat = default;
-        try
-        {
-            // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ')'.
-            var text = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-            long Field(int number) => long.Parse(fields[number - 3], CultureInfo.InvariantCulture);
-            stat = ((int)Field(4), Field(14) + Field(15), Field(16) + Field(17));
-            return true;
-        }
-        catch (IOException)
-        {
-            return false;
-        }
     }
 }

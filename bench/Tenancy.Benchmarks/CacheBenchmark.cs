@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using Tenancy.Context;
 using Tenancy.Tenants;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Hangfire;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Tenancy.Context;
 using Tenancy.Jobs;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Tenancy.Isolation;
 using Tenancy.Migrations;

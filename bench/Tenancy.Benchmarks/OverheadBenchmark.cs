@@ -140,8 +140,9 @@ internal sealed class OverheadBenchmark(BenchSystem system, BenchOptions options
             await copy.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        _baseline = await BaselineServer.StartAsync("baseline", system.ConnectionString, withServiceDefaults: false, cancellationToken);
-        _baselineWithDefaults = await BaselineServer.StartAsync("baseline-sd", system.ConnectionString, withServiceDefaults: true, cancellationToken);
+        var environment = system.ServiceEnvironment();
+        _baseline = await BaselineServer.StartAsync("baseline", system.ConnectionString, withServiceDefaults: false, environment, cancellationToken);
+        _baselineWithDefaults = await BaselineServer.StartAsync("baseline-sd", system.ConnectionString, withServiceDefaults: true, environment, cancellationToken);
 
         // Same query, same rows, same DTO: the bodies must be byte for byte the same, or the comparison means nothing.
         var bodies = new List<string>();

@@ -11,6 +11,7 @@ internal sealed class ResultTable
 {
     private readonly List<ResultRow> _rows = [];
     private readonly List<string> _notes = [];
+    private readonly List<string> _details = [];
 
     public IReadOnlyList<ResultRow> Rows => _rows;
 
@@ -20,6 +21,9 @@ internal sealed class ResultTable
 
     /// <summary>A line printed under the table (what a baseline is, a failure, a caveat).</summary>
     public void Note(string note) => _notes.Add(note);
+
+    /// <summary>A block of markdown (a breakdown table) printed after the notes.</summary>
+    public void Detail(string markdown) => _details.Add(markdown);
 
     public static string Ms(double milliseconds) => milliseconds.ToString(milliseconds < 10 ? "F2" : "F1", CultureInfo.InvariantCulture) + " ms";
 
@@ -63,6 +67,11 @@ internal sealed class ResultTable
             {
                 text.Append("- ").AppendLine(note);
             }
+        }
+
+        foreach (var detail in _details)
+        {
+            text.AppendLine().Append(detail);
         }
 
         return text.ToString();
