@@ -91,7 +91,7 @@ public sealed class AppHostLifecycleTests
         Assert.DoesNotContain(builder.Resources, r => r is LocalPostgresServerResource or LocalRedisResource);
 
         Assert.Equal("library/postgres", postgres.Annotations.OfType<ContainerImageAnnotation>().Single().Image);
-        Assert.Contains(postgres.Annotations.OfType<ContainerMountAnnotation>(), m => m.Target == "/var/lib/postgresql/data");
+        Assert.Contains(postgres.Annotations.OfType<ContainerMountAnnotation>(), m => m.Target.StartsWith("/var/lib/postgresql", StringComparison.Ordinal));
         Assert.Equal(("tenancydb", postgres), (database.DatabaseName, database.Parent));
         Assert.Equal(("tenancy_app", (IResource)database), (role.RoleName, role.Parent));
         Assert.EndsWith("redis", redis.Annotations.OfType<ContainerImageAnnotation>().Single().Image, StringComparison.Ordinal);

@@ -69,6 +69,12 @@ public static class LocalPgBouncerBuilderExtensions
     {
         pooler.Resource.Logins.Add(role.Resource);
         pooler.WaitFor(role);
-        return pooler.ApplicationBuilder.AddResource(new PgBouncerLoginResource(name, pooler.Resource, role.Resource));
+        var login = new PgBouncerLoginResource(name, pooler.Resource, role.Resource);
+        // A login is usable once the pooler is: it has no process or check of its own.
+        pooler.ApplicationBuilder.Eventing.Subscribe<ResourceReadyEvent>(pooler.Resource, (@event, _) =>
+            @event.Services.GetRequiredService<ResourceNotificationService>()
+                .PublishUpdateAsync(login, state => state with { State = KnownResourceStates.Running }));
+        return pooler.ApplicationBuilder.AddResource(login)
+            .WithInitialState(new() { ResourceType = "PgBouncerLogin", State = KnownResourceStates.Waiting, Properties = [] });
     }
 }
