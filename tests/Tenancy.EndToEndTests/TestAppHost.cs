@@ -6,7 +6,7 @@ namespace Tenancy.EndToEndTests;
 /// </summary>
 public static class TestAppHost
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
     /// <param name="args">AppHost settings (<c>--Key=Value</c>); they win over the testing defaults.</param>
     public static Task<IDistributedApplicationTestingBuilder> CreateAsync(params string[] args) => CreateAsync(args, dashboard: false);
