@@ -85,9 +85,6 @@ internal sealed class BenchSystem : IAsyncDisposable
         // A folder of the bench's own, not one under /tmp/tenancy-tests, which test sessions on this machine clear out.
         var dataDirectory = Path.Combine(Path.GetTempPath(), "tenancy-bench", "system-" + Guid.NewGuid().ToString("N")[..8]);
         var builder = await TestAppHost.CreateAsync($"--{LocalServerFolders.DataDirectoryKey}={dataDirectory}");
-        // The servers' health checks fail while the runner stops Redis, and while everything stops: expected here.
-        builder.Services.AddLogging(logging => logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(
-            "Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         BenchAuth.ConfigureApi(builder.CreateResourceBuilder<ProjectResource>("api"));
         var app = await builder.StartAsync();
         try

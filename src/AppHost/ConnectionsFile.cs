@@ -39,7 +39,14 @@ internal static class ConnectionsFile
 
         builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((@event, _) =>
         {
-            @event.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() => File.Delete(file));
+            @event.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() =>
+            {
+                // Gone already when the data folder was removed under a running system.
+                if (File.Exists(file))
+                {
+                    File.Delete(file);
+                }
+            });
             return Task.CompletedTask;
         });
     }

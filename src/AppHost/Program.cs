@@ -1,6 +1,6 @@
 using Tenancy.AppHost;
 
-var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = args, EnableResourceLogging = Environment.GetEnvironmentVariable("DEBUGLOG") == "1" });
+var builder = DistributedApplication.CreateBuilder(args);
 
 var servers = TenancyServers.Add(builder);
 

@@ -13,6 +13,9 @@ internal static class LocalProcess
     private const string SetPriv = "/usr/bin/setpriv";
     private const string Env = "/usr/bin/env";
 
+    private static readonly string[] CleanEnvironment = ["-i", "PATH=/usr/bin:/bin", "LC_ALL=C"];
+    private static readonly string[] AsServiceUserArgs = [$"--reuid={ServiceUser}", $"--regid={ServiceUser}", "--init-groups", "--"];
+
     /// <summary>
     /// A free loopback port. The servers listen on it themselves (no proxy in front: every query would pay for one);
     /// DCP needs the port up front for an endpoint it does not proxy.
@@ -30,7 +33,7 @@ internal static class LocalProcess
     /// <c>env</c> execs in place, so the stop signal reaches the server itself.
     /// </summary>
     public static (string Command, string[] Args) WithCleanEnvironment(string executable) =>
-        (Env, ["-i", "PATH=/usr/bin:/bin", "LC_ALL=C", executable]);
+        (Env, [.. CleanEnvironment, executable]);
 
     /// <summary>
     /// <see cref="WithCleanEnvironment"/>, as <see cref="ServiceUser"/> when the AppHost is root (setpriv execs in
@@ -38,7 +41,7 @@ internal static class LocalProcess
     /// </summary>
     public static (string Command, string[] Args) AsServiceUser(string executable) =>
         LocalServerFolders.IsRoot
-            ? (Env, ["-i", "PATH=/usr/bin:/bin", "LC_ALL=C", SetPriv, $"--reuid={ServiceUser}", $"--regid={ServiceUser}", "--init-groups", "--", executable])
+            ? (Env, [.. CleanEnvironment, SetPriv, .. AsServiceUserArgs, executable])
             : WithCleanEnvironment(executable);
 
     /// <summary>Gives a folder to <see cref="ServiceUser"/> (as root), and checks that user can write to it.</summary>
@@ -50,7 +53,7 @@ internal static class LocalProcess
         }
 
         await RunOrThrowAsync("chown", ["-R", $"{ServiceUser}:{ServiceUser}", folder], cancellationToken);
-        var (exitCode, _) = await RunAsync(SetPriv, [$"--reuid={ServiceUser}", $"--regid={ServiceUser}", "--init-groups", "--", "test", "-w", folder], cancellationToken);
+        var (exitCode, _) = await RunAsync(SetPriv, [.. AsServiceUserArgs, "test", "-w", folder], cancellationToken);
         if (exitCode != 0)
         {
             throw new DistributedApplicationException(
