@@ -6,6 +6,7 @@ var servers = TenancyServers.Add(builder);
 
 var api = builder.AddProject<Projects.Api>("api")
     .WithHttpHealthCheck("/health")
+    .WithCertificateOnlyForHttps()
     .WithReference(servers.Cache).WaitFor(servers.Cache)
     .WithPlatformAdmin()
     .WithTenancyCommands();
@@ -26,6 +27,7 @@ else
 
 // The Api applies the registry's migrations as it starts; the Worker starts on a migrated database.
 builder.AddProject<Projects.Worker>("worker")
+    .WithCertificateOnlyForHttps()
     .WithDatabase(servers)
     .WithReference(servers.Cache).WaitFor(servers.Cache)
     .WaitFor(api);

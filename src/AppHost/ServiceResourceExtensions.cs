@@ -35,4 +35,11 @@ internal static class ServiceResourceExtensions
 
         return api;
     }
+
+    /// <summary>
+    /// A service with no https endpoint needs no development certificate; without this Aspire looks for a trusted one
+    /// at every start and warns (console and dashboard) on machines that have none.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithCertificateOnlyForHttps(this IResourceBuilder<ProjectResource> service) =>
+        service.Resource.Annotations.OfType<EndpointAnnotation>().Any(e => e.UriScheme == "https") ? service : service.WithoutHttpsCertificate();
 }
