@@ -9,7 +9,7 @@ namespace Tenancy.AppHost;
 /// </summary>
 internal static class ConnectionsFile
 {
-    public const string FileName = "connections.json";
+    public const string FileName = AppHostData.ConnectionsFileName;
 
     public static void WriteConnectionsFile(this IDistributedApplicationBuilder builder, TenancyServers servers)
     {

@@ -21,7 +21,7 @@ internal sealed record CliConnections(string Database, string? Application, stri
     public const string DatabaseVariable = "ConnectionStrings__" + DatabaseName;
     public const string ApplicationVariable = "ConnectionStrings__" + ApplicationName;
     public const string CacheVariable = "ConnectionStrings__" + CacheName;
-    public const string FileName = "connections.json";
+    public const string FileName = AppHostData.ConnectionsFileName;
 
     /// <exception cref="CliUsageException">No source names a database, or the one that does is unreadable or malformed.</exception>
     public static CliConnections Find(string? connectionOption, string? appHostDataOption, Func<string, string?> environment)
@@ -121,14 +121,6 @@ internal static class AppHostDataFolder
     public static string Find(string? option, Func<string, string?> environment)
     {
         var configured = new[] { option, environment(Variable), environment(AppHostSettingVariable) }.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
-        return configured is null ? Default(environment) : Path.GetFullPath(configured);
+        return configured is null ? AppHostData.DefaultFolder() : Path.GetFullPath(configured);
     }
-
-    // The AppHost's default (AppHostContext in src/Hosting), repeated rather than referenced: the CLI must not
-    // depend on the orchestrator. Root's home is closed to the postgres user, so root's AppHost keeps its data in /var/lib.
-    private static string Default(Func<string, string?> environment) => Environment.UserName == "root"
-        ? "/var/lib/tenancy/apphost"
-        : Path.Combine(
-            environment("XDG_DATA_HOME") is { Length: > 0 } xdg ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share"),
-            "tenancy", "apphost");
 }

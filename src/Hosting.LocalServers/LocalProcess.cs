@@ -40,14 +40,14 @@ internal static class LocalProcess
     /// place too).
     /// </summary>
     public static (string Command, string[] Args) AsServiceUser(string executable) =>
-        LocalServerFolders.IsRoot
+        Tenancy.AppHostData.IsRoot
             ? (Env, [.. CleanEnvironment, SetPriv, .. AsServiceUserArgs, executable])
             : WithCleanEnvironment(executable);
 
     /// <summary>Gives a folder to <see cref="ServiceUser"/> (as root), and checks that user can write to it.</summary>
     public static async Task GiveToServiceUserAsync(string folder, CancellationToken cancellationToken)
     {
-        if (!LocalServerFolders.IsRoot)
+        if (!Tenancy.AppHostData.IsRoot)
         {
             return;
         }

@@ -3,32 +3,17 @@ using Microsoft.Extensions.Configuration;
 namespace Aspire.Hosting;
 
 /// <summary>
-/// Where the local servers keep their files: <c>AppHost:DataDirectory</c>, else a per-user folder
-/// (<c>/var/lib/tenancy/apphost</c> for root, whose home the postgres OS user cannot reach).
+/// Where the local servers keep their files: <c>AppHost:DataDirectory</c>, else the per-user default
+/// (<see cref="Tenancy.AppHostData.DefaultFolder"/>).
 /// </summary>
 public static class LocalServerFolders
 {
     public const string DataDirectoryKey = "AppHost:DataDirectory";
 
-    public static bool IsRoot => Environment.UserName == "root";
-
     public static string DataDirectory(IConfiguration configuration) =>
         configuration[DataDirectoryKey] is { Length: > 0 } configured
             ? Path.GetFullPath(configured)
-            : DefaultDataDirectory();
-
-    public static string DefaultDataDirectory()
-    {
-        if (IsRoot)
-        {
-            return "/var/lib/tenancy/apphost";
-        }
-
-        var dataHome = Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } xdg
-            ? xdg
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
-        return Path.Combine(dataHome, "tenancy", "apphost");
-    }
+            : Tenancy.AppHostData.DefaultFolder();
 
     /// <summary>Test runs throw their data away, so durability (fsync) only costs them time.</summary>
     public static bool IsEphemeral(IConfiguration configuration) => configuration.GetValue("AppHost:Ephemeral", false);
