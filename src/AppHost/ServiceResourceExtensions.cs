@@ -21,6 +21,14 @@ internal static class ServiceResourceExtensions
     public static IResourceBuilder<ProjectResource> WithPlatformAdmin(this IResourceBuilder<ProjectResource> api)
     {
         var configuration = api.ApplicationBuilder.Configuration;
+        // DCP hands every process it starts the AppHost's own environment: read from there (as `export
+        // Tenancy__Admin__Password=…` puts it), the admin's settings would reach the Worker and the servers too. The
+        // configuration keeps them; the environment DCP inherits does not.
+        foreach (var variable in (string[])["Tenancy__Admin__Email", "Tenancy__Admin__Password"])
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+
         if (configuration["Tenancy:Admin:Email"] is { Length: > 0 } email)
         {
             api.WithEnvironment("Tenancy__Admin__Email", email);

@@ -28,6 +28,30 @@ public sealed class AppHostLifecycleTests
     }
 
     [Fact]
+    public async Task The_platform_admins_password_from_the_apphosts_environment_reaches_the_Api_alone()
+    {
+        // As the README's `export Tenancy__Admin__Password=…` hands it to `dotnet run`: DCP passes the AppHost's
+        // environment on to every process it starts.
+        Environment.SetEnvironmentVariable("Tenancy__Admin__Password", TestAdmin.Password);
+        var app = await (await TestAppHost.CreateAsync()).StartAsync();
+        try
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("worker");
+            bool Holds(int pid) => ProcessTree.EnvironmentOf(pid).Any(variable => variable.Contains(TestAdmin.Password, StringComparison.Ordinal));
+
+            Assert.True(Holds(app.ServiceProcessId("api")), "the Api needs the password to create the first platform admin");
+            Assert.All(
+                new[] { ("worker", app.ServiceProcessId("worker")), ("postgres", app.ProcessId("postgres")), ("cache", app.ProcessId("cache")) },
+                process => Assert.False(Holds(process.Item2), $"{process.Item1} was given the platform admin's password"));
+        }
+        finally
+        {
+            await app.StopAndDeleteAsync();
+            Environment.SetEnvironmentVariable("Tenancy__Admin__Password", null);
+        }
+    }
+
+    [Fact]
     public async Task A_second_run_reuses_the_data_folder_and_a_second_apphost_on_it_fails_clearly()
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "tenancy-tests", "reuse-" + Guid.NewGuid().ToString("N")[..8]);

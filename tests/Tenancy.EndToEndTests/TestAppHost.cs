@@ -24,6 +24,7 @@ public static class TestAppHost
             $"--{LocalServerFolders.DataDirectoryKey}={dataDirectory}",
             "--AppHost:Ephemeral=true",
             $"--{ContainerRuntime.SettingKey}=never",
+            .. TestAdmin.Arguments,
             .. args,
         ],
         (options, _) => options.DisableDashboard = !dashboard);

@@ -4,8 +4,7 @@ namespace Tenancy.EndToEndTests.Security;
 
 /// <summary>
 /// Signing keys rotate without downtime: add the new key, make it active, remove the old one after a token lifetime.
-/// The platform admin here is given on the AppHost's command line, which the AppHost hands on to the Api (over the
-/// test process's own <c>Tenancy__Admin__*</c>, which the Api would otherwise inherit).
+/// The platform admin here is one of its own, given on the AppHost's command line over <see cref="TestAdmin"/>'s.
 /// </summary>
 public sealed class KeyRotationTests : IAsyncLifetime
 {
