@@ -21,10 +21,8 @@ namespace Tenancy.Benchmarks;
 internal static class BenchAuth
 {
     private const string KeyId = "bench";
-    private const string AdminEmail = "bench-admin@bench.localhost";
     private static readonly Guid UserId = Guid.Parse("0198c0de-0000-7000-8000-00000000be9c");
     private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
-    private static readonly string AdminPassword = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
     private static readonly ConcurrentDictionary<string, string> Tokens = new(StringComparer.Ordinal);
 
     private static readonly TokenIssuer Issuer = new(
@@ -37,14 +35,12 @@ internal static class BenchAuth
 
     public static void ConfigureApi(IResourceBuilder<ProjectResource> api) => api
         .WithEnvironment($"Tenancy__Auth__SigningKeys__{KeyId}", Convert.ToBase64String(Key))
-        .WithEnvironment("Tenancy__Auth__ActiveKeyId", KeyId)
-        .WithEnvironment("Tenancy__Admin__Email", AdminEmail)
-        .WithEnvironment("Tenancy__Admin__Password", AdminPassword);
+        .WithEnvironment("Tenancy__Auth__ActiveKeyId", KeyId);
 
-    /// <summary>Signs <paramref name="platform"/> in as the configured platform admin (a default header from then on).</summary>
+    /// <summary>Signs <paramref name="platform"/> in as the system's platform admin (<see cref="TestAdmin"/>, a default header from then on).</summary>
     public static async Task SignInPlatformAsync(HttpClient platform, CancellationToken cancellationToken)
     {
-        using var response = await platform.PostAsJsonAsync("/api/auth/token", new { email = AdminEmail, password = AdminPassword }, cancellationToken);
+        using var response = await platform.PostAsJsonAsync("/api/auth/token", new { email = TestAdmin.Email, password = TestAdmin.Password }, cancellationToken);
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
         platform.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.GetProperty("accessToken").GetString());

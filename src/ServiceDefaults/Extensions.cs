@@ -53,6 +53,10 @@ public static class Extensions
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
         });
+        // Values classified as personal data (Tenancy.Telemetry.PersonalDataAttribute on a log parameter) are erased
+        // before any logger, console or exporter, sees them.
+        builder.Logging.EnableRedaction();
+        builder.Services.AddRedaction();
 
         // Tenants reach metrics as a tier (or by name for a configured few), never one series each; the limit caps
         // every metric's series anyway, folding the excess into one overflow series instead of growing without bound.

@@ -4,6 +4,7 @@ using Npgsql;
 using Tenancy.Jobs;
 using Tenancy.Sales;
 using Tenancy.Sales.Jobs;
+using Tenancy.Telemetry;
 
 namespace Tenancy.Worker.Jobs;
 
@@ -90,5 +91,5 @@ internal sealed partial class OrderConfirmationJob(
     private partial void LogAlreadySent(Guid orderId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Confirmed order {OrderId} to {Recipient}")]
-    private partial void LogSent(Guid orderId, string? recipient);
+    private partial void LogSent(Guid orderId, [PersonalData] string? recipient);
 }

@@ -27,4 +27,29 @@ public sealed class OrderConfirmationTests(JobsAppHostFixture system)
         // Asking A's host for B's order finds nothing.
         Assert.Empty(await a.NotificationsAsync($"&orderId={orderOfB}"));
     }
+
+    [Fact]
+    public async Task The_workers_log_of_a_confirmation_names_the_order_but_never_the_customers_address()
+    {
+        var shop = await SalesTenant.CreateAsync(system.Client);
+        var email = $"buyer@{shop.Identifier}.example";
+        using var watching = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var lines = new List<string>();
+        var logger = system.App.Services.GetRequiredService<ResourceLoggerService>();
+        // By the resource, not its name: DCP keeps a project's console under its instance name (worker-…).
+        var worker = system.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "worker");
+
+        var order = await shop.PlaceOrderAsync();
+        await foreach (var batch in logger.WatchAsync(worker).WithCancellation(watching.Token))
+        {
+            lines.AddRange(batch.Select(line => line.Content));
+            if (lines.Exists(line => line.Contains($"Confirmed order {order}", StringComparison.Ordinal)))
+            {
+                break;
+            }
+        }
+
+        Assert.Contains(lines, line => line.Contains($"Confirmed order {order}", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => line.Contains(email, StringComparison.OrdinalIgnoreCase));
+    }
 }
