@@ -15,6 +15,9 @@ resource redis 'Microsoft.Cache/redis@2024-03-01' = {
   properties: {
     sku: { name: skuName, family: skuName == 'Premium' ? 'P' : 'C', capacity: 1 }
     enableNonSslPort: false
+    // Every client authenticates: the access key is the cache's password (no anonymous access, ever).
+    disableAccessKeyAuthentication: false
+    redisConfiguration: { authnotrequired: 'false' }
     minimumTlsVersion: '1.2'
     publicNetworkAccess: 'Enabled'
     redisVersion: '6'

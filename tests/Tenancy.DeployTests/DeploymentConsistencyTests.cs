@@ -90,7 +90,7 @@ public sealed class DeploymentConsistencyTests
     }
 
     [Fact]
-    public async Task Redis_accepts_only_TLS_and_PostgreSQL_only_Azure_services()
+    public async Task Redis_accepts_only_TLS_with_a_password_and_PostgreSQL_only_Azure_services()
     {
         var template = await Bicep.MainTemplateAsync();
         var nested = DeployedApps.Resources(template)
@@ -101,6 +101,10 @@ public sealed class DeploymentConsistencyTests
         var redis = Assert.Single(nested, r => (string?)r["type"] == "Microsoft.Cache/redis");
         Assert.False((bool)redis["properties"]!["enableNonSslPort"]!);
         Assert.Equal("1.2", (string?)redis["properties"]!["minimumTlsVersion"]);
+        Assert.Equal("false", (string?)redis["properties"]!["redisConfiguration"]!["authnotrequired"]);
+        Assert.False((bool)redis["properties"]!["disableAccessKeyAuthentication"]!);
+        var cacheSecret = Assert.Single(nested, r => (string?)r["type"] == "Microsoft.KeyVault/vaults/secrets" && ((string?)r["name"])?.Contains("cache-connection-string", StringComparison.Ordinal) == true);
+        Assert.Contains("password=", (string?)cacheSecret["properties"]!["value"], StringComparison.Ordinal);
         var firewall = Assert.Single(nested, r => (string?)r["type"] == "Microsoft.DBforPostgreSQL/flexibleServers/firewallRules");
         Assert.Equal("0.0.0.0", (string?)firewall["properties"]!["startIpAddress"]);
         Assert.Equal("0.0.0.0", (string?)firewall["properties"]!["endIpAddress"]);
