@@ -71,7 +71,9 @@ public sealed class SalesDbContext(DbContextOptions<SalesDbContext> options, ITe
         });
         modelBuilder.Entity<DailySalesSummary>(summary =>
         {
-            summary.Property(s => s.Revenue).HasPrecision(14, 2);
+            // A day's revenue is the sum of any number of orders, each up to numeric(14,2): room for 10^14 of the
+            // largest orders, and still within what a .NET decimal holds.
+            summary.Property(s => s.Revenue).HasPrecision(28, 2);
             summary.HasIndex(s => new { s.TenantId, s.Date }).IsUnique();
         });
 

@@ -13,7 +13,13 @@ public static class TenancyAspNetCoreExtensions
         return services;
     }
 
-    /// <summary>Resolves every request's tenant; put it before anything that touches tenant data.</summary>
+    /// <summary>
+    /// Resolves every request's tenant; put it before anything that touches tenant data. It routes the request itself
+    /// (<c>UseRouting</c>) between the path prefix's rewrite, which must come before routing, and the resolution,
+    /// which reads the matched endpoint's <see cref="TenantRequirement"/>; so do not call <c>UseRouting</c> before it.
+    /// </summary>
     public static IApplicationBuilder UseTenantResolution(this IApplicationBuilder app) =>
-        app.UseMiddleware<TenantResolutionMiddleware>();
+        app.UseMiddleware<TenantPathMiddleware>()
+            .UseRouting()
+            .UseMiddleware<TenantResolutionMiddleware>();
 }

@@ -32,6 +32,10 @@ internal sealed class TenancyExceptionHandler(IProblemDetailsService problemDeta
                 Problem(StatusCodes.Status400BadRequest, "Invalid text", "The request contains a character that cannot be stored (NUL)."),
             TenantStoreBusyException busy => Problem(StatusCodes.Status503ServiceUnavailable, "The tenant's store is busy", busy.Message),
             TenantMovingException moving => Problem(StatusCodes.Status503ServiceUnavailable, "The tenant is moving", moving.Message),
+            _ when DatabaseUnavailable.Is(exception) => Problem(
+                StatusCodes.Status503ServiceUnavailable,
+                "The database is unavailable",
+                $"PostgreSQL cannot be reached right now ({DatabaseUnavailable.Describe(exception)}). Retry in {DatabaseUnavailable.RetryAfterSeconds} seconds."),
             _ => null,
         };
         if (problem is null)
@@ -42,7 +46,7 @@ internal sealed class TenancyExceptionHandler(IProblemDetailsService problemDeta
         httpContext.Response.StatusCode = problem.Status!.Value;
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
-            httpContext.Response.Headers.RetryAfter = "1";
+            httpContext.Response.Headers.RetryAfter = DatabaseUnavailable.Is(exception) ? $"{DatabaseUnavailable.RetryAfterSeconds}" : "1";
         }
 
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });

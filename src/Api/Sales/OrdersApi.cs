@@ -87,11 +87,40 @@ public static class OrdersApi
             })],
         };
         order.Total = order.Lines.Sum(l => l.LineTotal);
+        if (CheckAmounts(order, db) is { Count: > 0 } overflows)
+        {
+            return TypedResults.ValidationProblem(overflows);
+        }
+
         db.Orders.Add(order);
         await db.SaveChangesAsync(cancellationToken);
 
         // After the order is committed, so the Worker always finds it; the job carries this request's tenant and trace.
         await jobs.EnqueueAsync<IOrderConfirmationJob>(job => job.SendAsync(order.Id, CancellationToken.None));
         return TypedResults.Created($"/api/orders/{order.Id}", OrderResponse.From(order));
+    }
+
+    /// <summary>Line totals and the order's total must fit their columns; prices and quantities are bounded by their own validation.</summary>
+    private static Dictionary<string, string[]> CheckAmounts(Order order, SalesDbContext db)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var maxLine = AmountLimits.Max<OrderLine>(db.Model, nameof(OrderLine.LineTotal));
+        for (var i = 0; i < order.Lines.Count; i++)
+        {
+            var line = order.Lines[i];
+            if (line.LineTotal > maxLine)
+            {
+                errors[$"lines[{i}].quantity"] =
+                    [$"The line total, {line.Quantity} × {AmountLimits.Format(line.UnitPrice)} = {AmountLimits.Format(line.LineTotal)}, exceeds the largest line total, {AmountLimits.Format(maxLine)}."];
+            }
+        }
+
+        var maxTotal = AmountLimits.Max<Order>(db.Model, nameof(Order.Total));
+        if (order.Total > maxTotal)
+        {
+            errors["total"] = [$"The order's total, {AmountLimits.Format(order.Total)}, exceeds the largest order total, {AmountLimits.Format(maxTotal)}."];
+        }
+
+        return errors;
     }
 }

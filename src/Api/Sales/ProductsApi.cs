@@ -10,7 +10,7 @@ namespace Tenancy.Api.Sales;
 public sealed record ProductRequest(
     [property: Required, StringLength(64, MinimumLength = 1)] string Sku,
     [property: Required, StringLength(200, MinimumLength = 1)] string Name,
-    [property: Range(typeof(decimal), "0", "1000000000")] decimal Price);
+    [property: Range(typeof(decimal), "0", "1000000000"), DecimalPlaces(2)] decimal Price);
 
 public sealed record ProductResponse(Guid Id, string Sku, string Name, decimal Price);
 

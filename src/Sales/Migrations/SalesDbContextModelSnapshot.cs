@@ -74,8 +74,8 @@ namespace Tenancy.Sales.Migrations
                         .HasColumnName("order_count");
 
                     b.Property<decimal>("Revenue")
-                        .HasPrecision(14, 2)
-                        .HasColumnType("numeric(14,2)")
+                        .HasPrecision(28, 2)
+                        .HasColumnType("numeric(28,2)")
                         .HasColumnName("revenue");
 
                     b.Property<Guid>("TenantId")

@@ -17,7 +17,6 @@ namespace Tenancy.AspNetCore.Resolution;
 internal sealed class TenantResolutionMiddleware(
     RequestDelegate next,
     TenantResolver resolver,
-    TenancyOptions options,
     IProblemDetailsService problemDetails,
     TenantMetricTags metricTags,
     ILogger<TenantResolutionMiddleware> logger)
@@ -45,12 +44,6 @@ internal sealed class TenantResolutionMiddleware(
                 return;
 
             case TenantResolution.Resolved { Tenant: var tenant }:
-                if (options.EnablePathResolution && TenantResolver.TryReadPathIdentifier(context.Request.Path, out var identifier, out var remaining))
-                {
-                    context.Request.PathBase = context.Request.PathBase.Add($"{TenantResolver.PathPrefix}/{identifier}");
-                    context.Request.Path = remaining;
-                }
-
                 Activity.Current.SetTenantTags(tenant);
                 // http.server.request.duration by tier (and by tenant for the allow-listed few): bounded dimensions.
                 if (context.Features.Get<IHttpMetricsTagsFeature>() is { } metrics)

@@ -40,13 +40,18 @@ public sealed class TenantResolver(TenantLookup lookup, TenancyOptions options)
             }
         }
 
-        if (options.EnablePathResolution && TryReadPathIdentifier(request.Path, out var fromPath, out _))
+        if (options.EnablePathResolution && PathIdentifier(request) is { } fromPath)
         {
             resolution = await CombineAsync(resolution, fromPath, "the path", cancellationToken);
         }
 
         return resolution is TenantResolution.Resolved resolved ? CheckStatus(resolved) : resolution;
     }
+
+    /// <summary>The prefix <see cref="TenantPathMiddleware"/> took off before routing, or one still on the path.</summary>
+    private static string? PathIdentifier(HttpRequest request) =>
+        request.HttpContext.Features.Get<TenantPathFeature>()?.Identifier
+        ?? (TryReadPathIdentifier(request.Path, out var identifier, out _) ? identifier : null);
 
     /// <summary>Splits <c>/t/{identifier}/rest</c> into the identifier and <c>/rest</c>.</summary>
     public static bool TryReadPathIdentifier(PathString path, out string identifier, out PathString remaining)

@@ -58,13 +58,57 @@ public static class TenantDatabases
         }
     }
 
-    /// <summary>Drops the database if it exists, closing whatever is connected to it.</summary>
+    /// <summary>
+    /// Drops the database if it exists, closing whatever is connected to it, and announces it on the registry's
+    /// channel: every process that pooled connections to it (each Api and Worker, whoever dropped it) forgets them
+    /// (<see cref="ForgetPools"/>). Left in a pool, those dead connections would be handed out again once a database
+    /// of the same name is made (a tenant moved back to the database tier), and fail: 57P01.
+    /// </summary>
     public static async Task DropAsync(TenantStoreConnections stores, string databaseName, string? reference, CancellationToken cancellationToken)
     {
-        await using var server = await OpenServerAsync(stores, reference, cancellationToken);
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {SqlIdentifier.Quote(databaseName)} WITH (FORCE)", server);
-        await drop.ExecuteNonQueryAsync(cancellationToken);
+        await using (var server = await OpenServerAsync(stores, reference, cancellationToken))
+        {
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {SqlIdentifier.Quote(databaseName)} WITH (FORCE)", server);
+            await drop.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        ForgetPools(stores, null, databaseName, reference);
+        await using var registry = new NpgsqlConnection(Unpooled(stores.OwnerConnectionString));
+        await registry.OpenAsync(cancellationToken);
+        await using var announce = new NpgsqlCommand("SELECT pg_notify($1, $2)", registry);
+        announce.Parameters.Add(new NpgsqlParameter { Value = Registry.RegistryDbContext.ChangeChannel });
+        announce.Parameters.Add(new NpgsqlParameter { Value = DroppedPayload(databaseName, reference) });
+        await announce.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>What <see cref="DropAsync"/> announces; the registry's own trigger sends an empty payload.</summary>
+    public static string DroppedPayload(string databaseName, string? reference) => $"{DroppedPrefix}{databaseName}\t{reference}";
+
+    /// <summary>The dropped database a registry notification's payload names, if it is a drop announcement.</summary>
+    public static bool TryReadDropped(string payload, out string databaseName, out string? reference)
+    {
+        (databaseName, reference) = ("", null);
+        if (!payload.StartsWith(DroppedPrefix, StringComparison.Ordinal) || payload[DroppedPrefix.Length..].Split('\t') is not [var name, var named])
+        {
+            return false;
+        }
+
+        (databaseName, reference) = (name, named.Length == 0 ? null : named);
+        return true;
+    }
+
+    /// <summary>Closes this process's pooled connections to the database: the tenant-database pools and Npgsql's own (owner and application).</summary>
+    public static void ForgetPools(TenantStoreConnections stores, TenantDatabasePools? pools, string databaseName, string? reference)
+    {
+        var application = stores.ApplicationFor(databaseName, reference);
+        pools?.Evict(application);
+        using var owner = new NpgsqlConnection(stores.OwnerFor(databaseName, reference));
+        NpgsqlConnection.ClearPool(owner);
+        using var app = new NpgsqlConnection(application);
+        NpgsqlConnection.ClearPool(app);
+    }
+
+    private const string DroppedPrefix = "dropped-database:";
 
     private static async Task<NpgsqlConnection> OpenServerAsync(TenantStoreConnections stores, string? reference, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Tenancy.Placement;
 using Tenancy.Registry;
 
 namespace Tenancy.Resolution;
@@ -8,10 +9,13 @@ namespace Tenancy.Resolution;
 /// <summary>
 /// Holds one connection that LISTENs for registry changes (announced by a trigger, so changes made by the CLI or
 /// by hand count too) and clears the <see cref="TenantLookup"/> cache on each. While not listening, nothing is cached.
+/// A dropped tenant database is announced on the same channel, and its pooled connections here are closed.
 /// </summary>
 internal sealed partial class RegistryChangeListener(
     RegistryConnection registry,
     TenantLookup lookup,
+    TenantStoreConnections stores,
+    TenantDatabasePools pools,
     ILogger<RegistryChangeListener> logger) : BackgroundService
 {
     private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
@@ -25,7 +29,14 @@ internal sealed partial class RegistryChangeListener(
                 // LISTEN needs a session of its own: through a transaction pooler it would be lost.
                 await using var connection = new NpgsqlConnection(registry.DirectConnectionString);
                 await connection.OpenAsync(stoppingToken);
-                connection.Notification += (_, _) => lookup.Invalidate();
+                connection.Notification += (_, notification) =>
+                {
+                    lookup.Invalidate();
+                    if (TenantDatabases.TryReadDropped(notification.Payload, out var database, out var reference))
+                    {
+                        TenantDatabases.ForgetPools(stores, pools, database, reference);
+                    }
+                };
                 await using (var listen = new NpgsqlCommand($"LISTEN {RegistryDbContext.ChangeChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
