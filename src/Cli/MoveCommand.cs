@@ -27,7 +27,7 @@ internal static class MoveCommand
             {
                 if (!cli.Output.IsJson)
                 {
-                    cli.Output.WriteLine(stage.ToString().ToLowerInvariant());
+                    cli.Output.WriteLine(Describe(stage));
                 }
             });
             var result = await services.Get<TenantMover>().MoveAsync(id, target, cli.Get(reference), progress, ct);
@@ -58,6 +58,18 @@ internal static class MoveCommand
     };
 
     public static TenantIsolation? ParseIsolation(string? value) => value is null ? null : Enum.Parse<TenantIsolation>(value, ignoreCase: true);
+
+    public static string Describe(TenantMoveStage stage) => stage switch
+    {
+        TenantMoveStage.Freezing => "freezing writes",
+        TenantMoveStage.Preparing => "preparing the target",
+        TenantMoveStage.Copying => "copying rows",
+        TenantMoveStage.Verifying => "verifying counts and checksums",
+        TenantMoveStage.Switching => "switching the tenant over",
+        TenantMoveStage.RemovingOldCopy => "removing the old copy",
+        TenantMoveStage.Done => "done",
+        _ => stage.ToString(),
+    };
 
     /// <summary>Reports on the mover's own thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class StageProgress(Action<TenantMoveStage> report) : IProgress<TenantMoveStage>

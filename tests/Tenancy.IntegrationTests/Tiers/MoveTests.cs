@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Tenancy.Cli;
 using Tenancy.Context;
 using Tenancy.Moves;
 using Tenancy.Tenants;
@@ -116,14 +117,14 @@ public sealed class MoveTests(PostgresFixture fixture)
         using var cli = StartCli(tiers, "tenants", "move", tenant.Identifier, "--to", "database");
         // Kill it (SIGKILL: no cleanup runs) once it is copying rows.
         var stages = new List<string>();
-        while (stages.LastOrDefault() != "copying" && await cli.StandardOutput.ReadLineAsync() is { } line)
+        while (stages.LastOrDefault() != MoveCommand.Describe(TenantMoveStage.Copying) && await cli.StandardOutput.ReadLineAsync() is { } line)
         {
             stages.Add(line);
         }
 
         cli.Kill();
         await cli.WaitForExitAsync();
-        Assert.Equal(["freezing", "preparing", "copying"], stages);
+        Assert.Equal(["freezing writes", "preparing the target", "copying rows"], stages);
         Assert.NotEqual(0, cli.ExitCode);
         await Assert.ThrowsAsync<TenantMovingException>(() => tiers.AddProductAsync(tenant, "DURING", "frozen"));
 
