@@ -3,21 +3,24 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Tenancy.Registry;
 
-namespace Tenancy.Resolution;
+namespace Tenancy.Changes;
 
 /// <summary>
-/// Holds one connection that LISTENs for registry changes (announced by a trigger, so changes made by the CLI or
-/// by hand count too) and clears the <see cref="TenantLookup"/> cache on each. While not listening, nothing is cached.
+/// Holds one connection that LISTENs on every <see cref="IChangeSubscriber"/>'s channel (the registry's, the
+/// accounts'…) and hands each NOTIFY to the subscribers of its channel. While not listening, they keep nothing.
 /// </summary>
-internal sealed partial class RegistryChangeListener(
+internal sealed partial class ChangeListener(
     RegistryConnection registry,
-    TenantLookup lookup,
-    ILogger<RegistryChangeListener> logger) : BackgroundService
+    IEnumerable<IChangeSubscriber> subscribers,
+    ILogger<ChangeListener> logger) : BackgroundService
 {
     private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var all = subscribers.ToList();
+        var byChannel = all.ToLookup(s => s.Channel, StringComparer.Ordinal);
+        var channels = string.Join(", ", byChannel.Select(c => c.Key));
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -25,14 +28,21 @@ internal sealed partial class RegistryChangeListener(
                 // LISTEN needs a session of its own: through a transaction pooler it would be lost.
                 await using var connection = new NpgsqlConnection(registry.DirectConnectionString);
                 await connection.OpenAsync(stoppingToken);
-                connection.Notification += (_, _) => lookup.Invalidate();
-                await using (var listen = new NpgsqlCommand($"LISTEN {RegistryDbContext.ChangeChannel}", connection))
+                connection.Notification += (_, e) =>
                 {
+                    foreach (var subscriber in byChannel[e.Channel])
+                    {
+                        subscriber.OnChanged(e.Payload);
+                    }
+                };
+                foreach (var channel in byChannel)
+                {
+                    await using var listen = new NpgsqlCommand($"LISTEN {channel.Key}", connection);
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
 
-                lookup.SetCaching(true);
-                LogListening(RegistryDbContext.ChangeChannel);
+                all.ForEach(s => s.OnListening(true));
+                LogListening(channels);
                 while (true)
                 {
                     if (!await connection.WaitAsync(KeepAliveInterval, stoppingToken))
@@ -49,16 +59,16 @@ internal sealed partial class RegistryChangeListener(
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
             {
-                lookup.SetCaching(false);
-                LogLost(ex);
+                all.ForEach(s => s.OnListening(false));
+                LogLost(ex, channels);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for tenant registry changes on '{Channel}'; tenant lookups are cached")]
-    private partial void LogListening(string channel);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for changes on {Channels}; tenant, membership and token lookups are cached")]
+    private partial void LogListening(string channels);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the registry change listener; tenant lookups go to PostgreSQL until it is back")]
-    private partial void LogLost(Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the change listener on {Channels}; lookups go to PostgreSQL until it is back")]
+    private partial void LogLost(Exception exception, string channels);
 }
