@@ -1,7 +1,7 @@
 using Npgsql;
+using Tenancy.Accounts.Users;
 using Tenancy.Changes;
 using Tenancy.Tenants;
-using Tenancy.Accounts.Users;
 
 namespace Tenancy.Accounts.Authorization;
 
