@@ -67,13 +67,18 @@ internal static class BenchAuth
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // Tokens carry the user's security stamp, checked per request like a signed-in user's.
+        await using var stampCommand = dataSource.CreateCommand("SELECT security_stamp FROM accounts.users WHERE id = $1");
+        stampCommand.Parameters.Add(new NpgsqlParameter { Value = UserId });
+        var stamp = (Guid)(await stampCommand.ExecuteScalarAsync(cancellationToken))!;
+
         await using var command = dataSource.CreateCommand("SELECT identifier, id FROM tenancy.tenants WHERE identifier = ANY($1)");
         command.Parameters.Add(new NpgsqlParameter { Value = identifiers.ToArray() });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var tenant = new TenantInfo(reader.GetGuid(1), reader.GetString(0), "", TenantStatus.Active, TenantIsolation.Schema, null, "", PlanLimits.Unlimited);
-            Tokens[tenant.Identifier] = Issuer.ForTenantUser(UserId, "bench@bench.localhost", tenant).AccessToken;
+            Tokens[tenant.Identifier] = Issuer.ForTenantUser(UserId, "bench@bench.localhost", stamp, tenant).AccessToken;
         }
     }
 

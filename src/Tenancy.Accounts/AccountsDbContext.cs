@@ -12,6 +12,15 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
 {
     public const string Schema = "accounts";
 
+    /// <summary>
+    /// NOTIFY channel of the accounts tables' trigger: the payload is the id of the user or platform admin whose
+    /// memberships or security stamp changed (see the <c>AddSecurityStamp</c> migration).
+    /// </summary>
+    public const string ChangeChannel = "tenancy_accounts";
+
+    /// <summary>Random, unguessable, and made by PostgreSQL, so a renewal is one UPDATE wherever it runs.</summary>
+    internal const string NewSecurityStamp = "gen_random_uuid()";
+
     public DbSet<User> Users => Set<User>();
 
     public DbSet<Membership> Memberships => Set<Membership>();
@@ -42,6 +51,7 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
             user.Property(u => u.Email).HasMaxLength(320);
             user.Property(u => u.NormalizedEmail).HasMaxLength(320);
             user.HasIndex(u => u.NormalizedEmail).IsUnique();
+            user.Property(u => u.SecurityStamp).HasDefaultValueSql(NewSecurityStamp);
             user.HasMany(u => u.Memberships).WithOne(m => m.User).HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -60,6 +70,7 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
             admin.Property(a => a.Email).HasMaxLength(320);
             admin.Property(a => a.NormalizedEmail).HasMaxLength(320);
             admin.HasIndex(a => a.NormalizedEmail).IsUnique();
+            admin.Property(a => a.SecurityStamp).HasDefaultValueSql(NewSecurityStamp);
         });
     }
 }

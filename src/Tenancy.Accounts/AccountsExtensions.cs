@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -15,7 +14,6 @@ using Tenancy.Accounts.Passwords;
 using Tenancy.Accounts.Startup;
 using Tenancy.Accounts.Tokens;
 using Tenancy.Accounts.Users;
-using Tenancy.Caching;
 
 namespace Tenancy.Accounts;
 
@@ -24,7 +22,7 @@ public static class AccountsExtensions
     /// <summary>
     /// Users, memberships and platform admins (their own migrations, applied at start), password sign-in with lockout
     /// and rate limits, JWT bearer authentication, and the authorization that follows from each endpoint's
-    /// <c>RequireTenant()</c>/<c>RequirePlatform()</c>. Needs <c>AddTenancy</c> and <c>AddTenantCaching</c>.
+    /// <c>RequireTenant()</c>/<c>RequirePlatform()</c>. Needs <c>AddTenancy</c>; nothing here reads Redis.
     /// </summary>
     public static IHostApplicationBuilder AddTenancyAccounts(this IHostApplicationBuilder builder)
     {
@@ -32,6 +30,7 @@ public static class AccountsExtensions
         var services = builder.Services;
         services.AddHostedService<AccountsStartup>();
         services.AddScoped<SignInService>();
+        services.AddScoped<PasswordChange>();
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<TokenIssuer>();
         services.AddExceptionHandler<MemberExceptionHandler>();
@@ -41,7 +40,7 @@ public static class AccountsExtensions
         {
             jwt.MapInboundClaims = false;
             jwt.TokenValidationParameters = TokenIssuer.ValidationParameters(keys);
-            jwt.Events = new JwtBearerEvents { OnChallenge = WriteChallengeAsync };
+            jwt.Events = new JwtBearerEvents { OnTokenValidated = CheckSecurityStampAsync, OnChallenge = WriteChallengeAsync };
         });
 
         // Every endpoint gets the tenancy rule; RequireAuthorization() (the default policy) also needs a signed-in caller.
@@ -57,7 +56,7 @@ public static class AccountsExtensions
 
     /// <summary>
     /// Users and memberships only (no web parts), for tools such as the CLI: <see cref="MemberService"/> and the
-    /// accounts database. Without a registered <see cref="TenantCache"/>, membership lookups read PostgreSQL each time.
+    /// accounts database. Where no change listener runs, membership lookups read PostgreSQL each time.
     /// </summary>
     public static IHostApplicationBuilder AddTenancyAccountStore(this IHostApplicationBuilder builder)
     {
@@ -65,13 +64,15 @@ public static class AccountsExtensions
         services.AddOptions<AccountsOptions>().Bind(builder.Configuration.GetSection(AccountsOptions.SectionName));
         services.AddDbContextFactory<AccountsDbContext>((sp, options) => AccountsDbContext.Configure(options, sp.GetRequiredService<NpgsqlDataSource>()));
         builder.EnrichTenancyDbContext<AccountsDbContext>();
-        services.PostConfigure<TenantCacheOptions>(cache =>
-            cache.JsonTypeInfoResolver = cache.JsonTypeInfoResolver is null ? AccountsJsonContext.Default : JsonTypeInfoResolver.Combine(cache.JsonTypeInfoResolver, AccountsJsonContext.Default));
         services.AddSingleton<IPasswordHasher<ICredentialHolder>, PasswordHasher<ICredentialHolder>>();
         services.AddSingleton<PasswordRules>();
         services.AddScoped<MemberService>();
         services.AddScoped<FirstOwner>();
+        // Roles and security stamps: PostgreSQL's, held in memory while the accounts' NOTIFYs are heard (AddTenancy's listener).
         services.AddSingleton<MembershipLookup>();
+        services.AddChangeSubscriber<MembershipLookup>();
+        services.AddSingleton<SecurityStamps>();
+        services.AddChangeSubscriber<SecurityStamps>();
         services.AddSingleton<AccountsMigrator>();
         return builder;
     }
@@ -79,6 +80,16 @@ public static class AccountsExtensions
     /// <summary>Rate limits, authentication and authorization; after <c>UseTenantResolution</c>, which they depend on.</summary>
     public static IApplicationBuilder UseTenancyAuthentication(this IApplicationBuilder app) =>
         app.UseRateLimiter().UseAuthentication().UseAuthorization();
+
+    /// <summary>Every request's token must carry its holder's current security stamp: a renewed stamp revokes it.</summary>
+    private static async Task CheckSecurityStampAsync(TokenValidatedContext context)
+    {
+        var stamps = context.HttpContext.RequestServices.GetRequiredService<SecurityStamps>();
+        if (!await stamps.IsCurrentAsync(context.Principal!, context.HttpContext.RequestAborted))
+        {
+            context.Fail(new TokenRevokedException());
+        }
+    }
 
     /// <summary>401 as problem details, saying what was wrong with the token (never why a signature failed in detail).</summary>
     private static async Task WriteChallengeAsync(JwtBearerChallengeContext context)
@@ -88,6 +99,7 @@ public static class AccountsExtensions
         {
             null => "Sign in first: send 'Authorization: Bearer <token>' with a token from POST /api/auth/token.",
             SecurityTokenExpiredException => "The token has expired; sign in again.",
+            TokenRevokedException => "The token was revoked (a password change or a sign-out since it was issued); sign in again.",
             _ => "The token is not valid.",
         };
         context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null ? "Bearer" : "Bearer error=\"invalid_token\"";

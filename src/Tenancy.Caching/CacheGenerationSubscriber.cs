@@ -3,10 +3,16 @@ using StackExchange.Redis;
 
 namespace Tenancy.Caching;
 
-/// <summary>Keeps this instance's <see cref="CacheGenerations"/> in step with every other instance's.</summary>
-internal sealed class CacheGenerationSubscriber(IConnectionMultiplexer redis, CacheGenerations generations) : IHostedService
+/// <summary>
+/// Keeps this instance's <see cref="CacheGenerations"/> in step with every other instance's, and delivers the bumps
+/// Redis did not answer in time, as soon as it answers again.
+/// </summary>
+internal sealed class CacheGenerationSubscriber(IConnectionMultiplexer redis, CacheGenerations generations) : BackgroundService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    // Bounds how long other instances may serve entries a commit made stale, once Redis answers again.
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(500);
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
         redis.ConnectionFailed += OnConnectionChanged;
         redis.ConnectionRestored += OnConnectionChanged;
@@ -18,13 +24,24 @@ internal sealed class CacheGenerationSubscriber(IConnectionMultiplexer redis, Ca
         {
             // Redis is down at start: StackExchange.Redis subscribes again when it reconnects; until then the cache is bypassed.
         }
+
+        await base.StartAsync(cancellationToken);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
         redis.ConnectionFailed -= OnConnectionChanged;
         redis.ConnectionRestored -= OnConnectionChanged;
-        return Task.CompletedTask;
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(RetryInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await generations.RetryPendingAsync();
+        }
     }
 
     private void OnConnectionChanged(object? sender, ConnectionFailedEventArgs e) => generations.Forget();

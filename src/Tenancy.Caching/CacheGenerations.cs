@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Tenancy.Caching;
@@ -10,18 +11,35 @@ namespace Tenancy.Caching;
 /// over pub/sub. An instance that cannot reach Redis forgets them all, and so bypasses the cache, rather than
 /// risk serving entries another instance has invalidated meanwhile.
 /// </summary>
-public sealed class CacheGenerations(IConnectionMultiplexer redis)
+/// <remarks>
+/// A bump follows a database commit, so it must neither fail the request nor be lost, and Redis can stall (accept
+/// commands and answer none for seconds) as well as refuse. So a bump waits for Redis at most
+/// <see cref="TenantCacheOptions.RedisTimeout"/>; if Redis has not answered, the bump stays pending here: this
+/// instance bypasses the scope (it never serves what it knows is stale) and <see cref="CacheGenerationSubscriber"/>
+/// retries it until Redis answers, when its INCR and announcement reach every instance. Other instances may serve
+/// their memory copies while Redis is stalled, but not beyond: they hear the bump within a retry interval of Redis
+/// answering again. Generations only move forward, so a timed-out INCR that lands late, next to its retry, costs one
+/// extra miss and nothing else.
+/// </remarks>
+public sealed class CacheGenerations(IConnectionMultiplexer redis, IOptions<TenantCacheOptions> options)
 {
     public static readonly RedisChannel Channel = RedisChannel.Literal("tenancy:cache:generations");
 
     private readonly ConcurrentDictionary<string, long> _local = new(StringComparer.Ordinal);
+
+    // Scope → the latest bump not yet delivered; a newer bump replaces it, so delivering an older one clears nothing.
+    private readonly ConcurrentDictionary<string, long> _pending = new(StringComparer.Ordinal);
+    private long _bumps;
+
+    /// <summary>Bumps not yet delivered to Redis (retried by <see cref="RetryPendingAsync"/>).</summary>
+    public int PendingCount => _pending.Count;
 
     /// <summary>The scope's generation, or null when it is unknown and Redis cannot tell (then do not use the cache).</summary>
     public async ValueTask<long?> GetAsync(string scope)
     {
         // Checked first: the connection drops before the ConnectionFailed event clears the local generations, and in
         // that window a known generation would still serve entries this instance can no longer see invalidated.
-        if (!redis.IsConnected)
+        if (!redis.IsConnected || _pending.ContainsKey(scope))
         {
             return null;
         }
@@ -33,22 +51,35 @@ public sealed class CacheGenerations(IConnectionMultiplexer redis)
 
         try
         {
-            var stored = await redis.GetDatabase().StringGetAsync(CacheKeys.GenerationPrefix + scope);
+            var stored = await redis.GetDatabase().StringGetAsync(CacheKeys.GenerationPrefix + scope).WaitAsync(options.Value.RedisTimeout);
             return Apply(scope, stored.HasValue ? (long)stored : 0);
         }
-        catch (RedisException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             return null;
         }
     }
 
-    /// <summary>Moves the scope to a new generation everywhere; throws when Redis is unreachable.</summary>
-    public async Task<long> BumpAsync(string scope)
+    /// <summary>
+    /// Moves the scope to a new generation everywhere. False when Redis did not answer in time: the bump is then
+    /// pending (see the remarks) and delivered later. Never throws for Redis.
+    /// </summary>
+    public Task<bool> BumpAsync(string scope)
     {
-        var next = await redis.GetDatabase().StringIncrementAsync(CacheKeys.GenerationPrefix + scope);
-        Apply(scope, next);
-        await redis.GetSubscriber().PublishAsync(Channel, $"{next} {scope}");
-        return next;
+        var bump = Interlocked.Increment(ref _bumps);
+        _pending[scope] = bump;
+        return TryDeliverAsync(scope, bump);
+    }
+
+    /// <summary>Delivers the pending bumps, all at once; those Redis still does not answer stay pending.</summary>
+    public async Task RetryPendingAsync()
+    {
+        if (_pending.IsEmpty || !redis.IsConnected)
+        {
+            return;
+        }
+
+        await Task.WhenAll(_pending.Select(pending => TryDeliverAsync(pending.Key, pending.Value)));
     }
 
     /// <summary>A bump announced by an instance (this one included).</summary>
@@ -63,6 +94,23 @@ public sealed class CacheGenerations(IConnectionMultiplexer redis)
 
     /// <summary>Called when the connection to Redis drops or comes back: bumps may have been missed.</summary>
     public void Forget() => _local.Clear();
+
+    private async Task<bool> TryDeliverAsync(string scope, long bump)
+    {
+        var timeout = options.Value.RedisTimeout;
+        try
+        {
+            var next = await redis.GetDatabase().StringIncrementAsync(CacheKeys.GenerationPrefix + scope).WaitAsync(timeout);
+            Apply(scope, next);
+            await redis.GetSubscriber().PublishAsync(Channel, $"{next} {scope}").WaitAsync(timeout);
+            _pending.TryRemove(KeyValuePair.Create(scope, bump));
+            return true;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return false;
+        }
+    }
 
     // Generations only move forward, whichever order the reads and announcements arrive in.
     private long Apply(string scope, long generation) =>

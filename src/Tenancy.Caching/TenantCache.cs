@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 using Tenancy.Context;
 using Tenancy.Isolation;
 using Tenancy.Tenants;
@@ -38,8 +37,8 @@ public sealed partial class TenantCache(
     public ValueTask<T> GetOrCreatePlatformAsync<T>(string region, string key, Func<CancellationToken, ValueTask<T>> factory, CancellationToken cancellationToken = default) =>
         GetOrCreateInSpaceAsync(PlatformSpace, null, region, key, factory, cancellationToken);
 
-    // Invalidation returns false when Redis is unreachable. Writes still succeed then: every instance that cannot
-    // reach Redis bypasses the cache, and the entries expire.
+    // Invalidation never fails a request (it follows a commit): false means Redis did not answer in time, and the
+    // bump is delivered in the background as soon as it does (CacheGenerations); this instance bypasses meanwhile.
 
     /// <summary>Drops every entry of <paramref name="region"/> for the current tenant, on every instance.</summary>
     public Task<bool> InvalidateAsync(string region)
@@ -118,21 +117,18 @@ public sealed partial class TenantCache(
             activity.SetTenantTags(tenant);
         }
 
-        try
+        if (await generations.BumpAsync(scope))
         {
-            await generations.BumpAsync(scope);
             return true;
         }
-        catch (RedisException ex)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            LogInvalidationFailed(ex, scope);
-            return false;
-        }
+
+        activity?.SetStatus(ActivityStatusCode.Error, "Redis did not answer");
+        LogInvalidationPending(scope, options.Value.RedisTimeout.TotalMilliseconds);
+        return false;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not invalidate cache scope {Scope}: Redis is unreachable")]
-    private partial void LogInvalidationFailed(Exception exception, string scope);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis did not answer the invalidation of cache scope {Scope} within {TimeoutMs} ms: retried in the background, bypassed here meanwhile")]
+    private partial void LogInvalidationPending(string scope, double timeoutMs);
 
     private TenantInfo CurrentTenant() => tenants.Current
         ?? throw new TenantContextMissingException("Tenant cache entries need a current tenant; use the platform methods for platform entries.");

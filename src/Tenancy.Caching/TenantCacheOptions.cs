@@ -13,6 +13,12 @@ public sealed class TenantCacheOptions
     /// <summary>How long an entry lives in each instance's memory (L1); invalidations reach it at once anyway.</summary>
     public TimeSpan LocalExpiration { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long a generation read or bump waits for Redis before the cache is bypassed (reads) or the bump is left
+    /// to the background (writes): a stalled Redis must not hold a request whose commit is done.
+    /// </summary>
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
     public int MaximumPayloadBytes { get; set; } = 1024 * 1024;
 
     public int MaximumKeyLength { get; set; } = 512;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry.Trace;
+using Tenancy.Changes;
 using Tenancy.Context;
 using Tenancy.Deletion;
 using Tenancy.Isolation;
@@ -81,7 +82,10 @@ public static class TenancyExtensions
         services.AddSingleton<TenantContext>();
         services.AddSingleton<ITenantContextAccessor>(sp => sp.GetRequiredService<TenantContext>());
         services.AddSingleton<TenantLookup>();
-        services.AddHostedService<RegistryChangeListener>();
+        services.AddChangeSubscriber<TenantLookup>();
+        services.AddSingleton<DroppedDatabaseSubscriber>();
+        services.AddChangeSubscriber<DroppedDatabaseSubscriber>();
+        services.AddHostedService<ChangeListener>();
         services.AddSingleton<TenantScopeFactory>();
         services.ConfigureOpenTelemetryTracerProvider((sp, tracing) =>
             tracing.AddProcessor(new TenantActivityProcessor(sp.GetRequiredService<ITenantContextAccessor>())));
@@ -104,6 +108,14 @@ public static class TenancyExtensions
         services.AddSingleton<Exec.TenantSqlRunner>();
         return builder;
     }
+
+    /// <summary>
+    /// Makes the registered singleton <typeparamref name="T"/> hear the NOTIFYs on its channel through the one
+    /// <see cref="ChangeListener"/> connection of the process.
+    /// </summary>
+    public static IServiceCollection AddChangeSubscriber<T>(this IServiceCollection services)
+        where T : class, IChangeSubscriber =>
+        services.AddSingleton<IChangeSubscriber>(sp => sp.GetRequiredService<T>());
 
     /// <summary>
     /// Aspire's enrichment (<c>EnrichNpgsqlDbContext</c>: Npgsql tracing and metrics, a health check that the context

@@ -14,7 +14,7 @@ public sealed class TenantLookupTests(PostgresFixture fixture)
     {
         // A second "instance", listening for registry changes like the Api does.
         var services = PostgresFixture.CreateServices(fixture.ConnectionString);
-        var listener = services.GetServices<IHostedService>().Single(s => s is RegistryChangeListener);
+        var listener = services.GetServices<IHostedService>().Single(s => s is Tenancy.Changes.ChangeListener);
         await listener.StartAsync(CancellationToken.None);
         try
         {

@@ -1,54 +1,59 @@
-using System.Text.Json.Serialization;
 using Npgsql;
 using Tenancy.Accounts.Users;
-using Tenancy.Caching;
-using Tenancy.Context;
+using Tenancy.Changes;
 using Tenancy.Tenants;
 
 namespace Tenancy.Accounts.Authorization;
 
 /// <summary>
-/// A user's role in the current tenant, checked on every request: through the tenant cache (region
-/// <c>memberships</c>), which every membership change drops on every instance, so a removed member is refused at once.
+/// A user's role in the current tenant, checked on every request. Held in this process's memory only, read from
+/// PostgreSQL and dropped when the accounts' trigger announces a change to that user's memberships (on every
+/// instance, whoever made the change), never from Redis: what grants a permission must come from the database,
+/// and must not wait for a cache that may be stalled.
 /// </summary>
-/// <param name="cache">Null where no cache is configured (a tool): every lookup reads PostgreSQL.</param>
-public sealed class MembershipLookup(NpgsqlDataSource dataSource, TenantCache? cache = null)
+public sealed class MembershipLookup(NpgsqlDataSource dataSource) : IChangeSubscriber
 {
-    public const string CacheRegion = "memberships";
+    // Bounds memory however many users sign in; an entry is a few dozen bytes.
+    private const int MaxEntries = 100_000;
 
-    public async ValueTask<TenantRole?> FindRoleAsync(TenantInfo tenant, Guid userId, CancellationToken cancellationToken)
+    private readonly NotifiedCache<(Guid TenantId, Guid UserId), TenantRole?> _roles = new(MaxEntries);
+
+    string IChangeSubscriber.Channel => AccountsDbContext.ChangeChannel;
+
+    /// <summary>Null when the user is not a member of <paramref name="tenant"/>.</summary>
+    public ValueTask<TenantRole?> FindRoleAsync(TenantInfo tenant, Guid userId, CancellationToken cancellationToken) =>
+        _roles.GetOrReadAsync((tenant.Id, userId), dataSource, ReadAsync, cancellationToken);
+
+    /// <summary>
+    /// After a membership change is committed: other instances hear of it through the trigger's NOTIFY; this one
+    /// must not wait for it. Never fails, whatever the state of any cache.
+    /// </summary>
+    public Task InvalidateAsync(TenantInfo tenant)
     {
-        // The factory runs outside this async flow: it captures the tenant id, never the ambient tenant.
-        var tenantId = tenant.Id;
-        // A plain command, not EF Core: without Redis this runs on every request, and it is one primary-key read.
-        async ValueTask<CachedMembership> ReadAsync(CancellationToken ct)
-        {
-            await using var command = dataSource.CreateCommand("SELECT role FROM accounts.memberships WHERE user_id = $1 AND tenant_id = $2");
-            command.Parameters.Add(new NpgsqlParameter { Value = userId });
-            command.Parameters.Add(new NpgsqlParameter { Value = tenantId });
-            return new CachedMembership(await command.ExecuteScalarAsync(ct) is string role ? Enum.Parse<TenantRole>(role) : null);
-        }
-
-        var cached = cache is null ? await ReadAsync(cancellationToken) : await cache.GetOrCreateAsync(CacheRegion, userId.ToString("N"), ReadAsync, cancellationToken);
-        return cached.Role;
+        _roles.Remove(key => key.TenantId == tenant.Id);
+        return Task.CompletedTask;
     }
 
-    public async Task InvalidateAsync(TenantInfo tenant)
-    {
-        if (cache is null)
-        {
-            return;
-        }
+    void IChangeSubscriber.OnListening(bool listening) => _roles.SetCaching(listening);
 
-        using (TenantContext.Enter(tenant))
+    void IChangeSubscriber.OnChanged(string payload)
+    {
+        if (Guid.TryParse(payload, out var userId))
         {
-            await cache.InvalidateAsync(CacheRegion);
+            _roles.Remove(key => key.UserId == userId);
         }
+        else
+        {
+            _roles.Clear();
+        }
+    }
+
+    // A plain command, not EF Core: while the listener is down this runs on every request, and it is one primary-key read.
+    private static async Task<TenantRole?> ReadAsync((Guid TenantId, Guid UserId) key, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT role FROM accounts.memberships WHERE user_id = $1 AND tenant_id = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = key.UserId });
+        command.Parameters.Add(new NpgsqlParameter { Value = key.TenantId });
+        return await command.ExecuteScalarAsync(cancellationToken) is string role ? Enum.Parse<TenantRole>(role) : null;
     }
 }
-
-/// <summary>A cached answer, including "not a member".</summary>
-public sealed record CachedMembership(TenantRole? Role);
-
-[JsonSerializable(typeof(CachedMembership))]
-internal sealed partial class AccountsJsonContext : JsonSerializerContext;

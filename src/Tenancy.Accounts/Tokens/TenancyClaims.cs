@@ -24,5 +24,8 @@ public static class TenancyClaims
 
     public const string PlatformAdmin = "admin";
 
+    /// <summary>The holder's security stamp at issue (<see cref="SecurityStamps"/>): the token is refused once it is renewed.</summary>
+    public const string SecurityStamp = "sst";
+
     public static bool IsPlatformAdmin(ClaimsPrincipal user) => user.HasClaim(Platform, PlatformAdmin);
 }

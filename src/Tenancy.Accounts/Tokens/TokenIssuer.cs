@@ -13,23 +13,25 @@ public sealed class TokenIssuer(SigningKeys keys, IOptions<AccountsOptions> opti
 {
     private static readonly JsonWebTokenHandler Handler = new();
 
-    public IssuedToken ForTenantUser(Guid userId, string email, TenantInfo tenant) =>
-        Issue(TenancyClaims.TenantAudience, userId, email, new Dictionary<string, object>
+    /// <param name="securityStamp">The user's current stamp (<see cref="SecurityStamps"/>).</param>
+    public IssuedToken ForTenantUser(Guid userId, string email, Guid securityStamp, TenantInfo tenant) =>
+        Issue(TenancyClaims.TenantAudience, userId, email, securityStamp, new Dictionary<string, object>
         {
             [TenancyClaims.TenantId] = tenant.Id.ToString(),
             [TenancyClaims.Tenant] = tenant.Identifier,
         });
 
-    public IssuedToken ForPlatformAdmin(Guid adminId, string email) =>
-        Issue(TenancyClaims.PlatformAudience, adminId, email, new Dictionary<string, object> { [TenancyClaims.Platform] = TenancyClaims.PlatformAdmin });
+    public IssuedToken ForPlatformAdmin(Guid adminId, string email, Guid securityStamp) =>
+        Issue(TenancyClaims.PlatformAudience, adminId, email, securityStamp, new Dictionary<string, object> { [TenancyClaims.Platform] = TenancyClaims.PlatformAdmin });
 
-    private IssuedToken Issue(string audience, Guid subject, string email, Dictionary<string, object> claims)
+    private IssuedToken Issue(string audience, Guid subject, string email, Guid securityStamp, Dictionary<string, object> claims)
     {
         var now = clock.GetUtcNow();
         var expires = now + options.Value.TokenLifetime;
         claims[JwtRegisteredClaimNames.Sub] = subject.ToString();
         claims[JwtRegisteredClaimNames.Email] = email;
         claims[JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N");
+        claims[TenancyClaims.SecurityStamp] = securityStamp.ToString("N");
         var token = Handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = TenancyClaims.Issuer,

@@ -15,5 +15,11 @@ public sealed class PlatformAdmin : ICredentialHolder
 
     public DateTimeOffset? LockedUntil { get; set; }
 
+    /// <summary>
+    /// Carried in every token issued to them and checked per request: a new stamp (password change, sign-out) refuses
+    /// every token issued before. Made by PostgreSQL on insert and on each renewal (<c>SecurityStamps</c>).
+    /// </summary>
+    public Guid SecurityStamp { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }

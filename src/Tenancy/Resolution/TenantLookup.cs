@@ -1,15 +1,16 @@
-using System.Collections.Concurrent;
 using Npgsql;
+using Tenancy.Changes;
+using Tenancy.Registry;
 using Tenancy.Tenants;
 
 namespace Tenancy.Resolution;
 
 /// <summary>
 /// Finds tenants by identifier or host. Answers (found or not) are cached in memory while the
-/// <see cref="RegistryChangeListener"/> is listening, and dropped the moment the registry announces a change,
+/// <see cref="ChangeListener"/> is listening, and dropped the moment the registry announces a change,
 /// so requests do not query PostgreSQL and changes take effect at once.
 /// </summary>
-public sealed class TenantLookup(NpgsqlDataSource dataSource)
+public sealed class TenantLookup(NpgsqlDataSource dataSource) : IChangeSubscriber
 {
     // Bounds memory against floods of made-up hosts; the registry itself is small by comparison.
     private const int MaxEntries = 50_000;
@@ -20,9 +21,7 @@ public sealed class TenantLookup(NpgsqlDataSource dataSource)
         FROM tenancy.tenants t
         """;
 
-    private readonly ConcurrentDictionary<string, TenantInfo?> _cache = new(StringComparer.Ordinal);
-    private long _generation;
-    private volatile bool _caching;
+    private readonly NotifiedCache<string, TenantInfo?> _cache = new(MaxEntries, StringComparer.Ordinal);
 
     public ValueTask<TenantInfo?> FindByIdentifierAsync(string identifier, CancellationToken cancellationToken = default) =>
         FindAsync("i:" + identifier, $"{SelectTenant} WHERE t.identifier = $1", identifier, cancellationToken);
@@ -31,43 +30,20 @@ public sealed class TenantLookup(NpgsqlDataSource dataSource)
     public ValueTask<TenantInfo?> FindByHostAsync(string host, CancellationToken cancellationToken = default) =>
         FindAsync("h:" + host, $"{SelectTenant} JOIN tenancy.domains d ON d.tenant_id = t.id WHERE d.host = $1", host, cancellationToken);
 
+    string IChangeSubscriber.Channel => RegistryDbContext.ChangeChannel;
+
     /// <summary>Drops every cached answer; called on every registry change.</summary>
-    public void Invalidate()
-    {
-        Interlocked.Increment(ref _generation);
-        _cache.Clear();
-    }
+    public void Invalidate() => _cache.Clear();
+
+    void IChangeSubscriber.OnChanged(string payload) => Invalidate();
 
     /// <summary>Caching is only safe while changes are heard; the listener turns it on and off.</summary>
-    internal void SetCaching(bool enabled)
-    {
-        _caching = enabled;
-        Invalidate();
-    }
+    internal void SetCaching(bool enabled) => _cache.SetCaching(enabled);
 
-    private async ValueTask<TenantInfo?> FindAsync(string key, string sql, string value, CancellationToken cancellationToken)
-    {
-        if (_caching && _cache.TryGetValue(key, out var cached))
-        {
-            return cached;
-        }
+    void IChangeSubscriber.OnListening(bool listening) => SetCaching(listening);
 
-        var generation = Interlocked.Read(ref _generation);
-        var tenant = await QueryAsync(sql, value, cancellationToken);
-
-        // An answer read before a change was announced may be stale: keep it only if nothing changed meanwhile.
-        if (_caching && generation == Interlocked.Read(ref _generation))
-        {
-            if (_cache.Count >= MaxEntries)
-            {
-                _cache.Clear();
-            }
-
-            _cache[key] = tenant;
-        }
-
-        return tenant;
-    }
+    private ValueTask<TenantInfo?> FindAsync(string key, string sql, string value, CancellationToken cancellationToken) =>
+        _cache.GetOrReadAsync(key, (sql, value), (_, query, ct) => QueryAsync(query.sql, query.value, ct), cancellationToken);
 
     private async Task<TenantInfo?> QueryAsync(string sql, string value, CancellationToken cancellationToken)
     {

@@ -48,9 +48,11 @@ public sealed class AuthenticationTests(SecurityFixture fixture, ITestOutputHelp
     public async Task Missing_malformed_forged_and_expired_tokens_get_401_problem_details()
     {
         var pair = await TenantPair.CreateAsync(_client);
-        var claims = TestTokens.TenantClaims(pair.OwnerIdA, pair.TenantIdA, pair.A);
-        var past = TestTokens.TenantClaims(pair.OwnerIdA, pair.TenantIdA, pair.A, DateTimeOffset.UtcNow.AddHours(-1));
-        var future = TestTokens.TenantClaims(pair.OwnerIdA, pair.TenantIdA, pair.A, DateTimeOffset.UtcNow.AddHours(1));
+        // The owner's current security stamp, so that each case below fails for the one reason it names.
+        var stamp = TestTokens.ReadClaims(pair.TokenA).GetProperty("sst").GetString();
+        var claims = TestTokens.TenantClaims(pair.OwnerIdA, pair.TenantIdA, pair.A, securityStamp: stamp);
+        var past = TestTokens.TenantClaims(pair.OwnerIdA, pair.TenantIdA, pair.A, DateTimeOffset.UtcNow.AddHours(-1), stamp);
+        var future = TestTokens.TenantClaims(pair.OwnerIdA, pair.TenantIdA, pair.A, DateTimeOffset.UtcNow.AddHours(1), stamp);
         var real = pair.TokenA;
         var tampered = real.Split('.') is var parts ? $"{parts[0]}.{TestTokens.Sign([], null, TestTokens.TenantClaims(pair.OwnerIdA, pair.TenantIdB, pair.B)).Split('.')[1]}.{parts[2]}" : "";
         var key = SecurityFixture.Key;
@@ -68,6 +70,8 @@ public sealed class AuthenticationTests(SecurityFixture fixture, ITestOutputHelp
             ("wrong issuer", "Bearer " + TestTokens.Sign(key, SecurityFixture.KeyId, new Dictionary<string, object>(claims) { ["iss"] = "evil" })),
             ("wrong audience", "Bearer " + TestTokens.Sign(key, SecurityFixture.KeyId, new Dictionary<string, object>(claims) { ["aud"] = "someone-else" })),
             ("no expiry", "Bearer " + TestTokens.Sign(key, SecurityFixture.KeyId, claims.Where(c => c.Key != "exp").ToDictionary())),
+            ("no security stamp", "Bearer " + TestTokens.Sign(key, SecurityFixture.KeyId, claims.Where(c => c.Key != "sst").ToDictionary())),
+            ("another security stamp", "Bearer " + TestTokens.Sign(key, SecurityFixture.KeyId, new Dictionary<string, object>(claims) { ["sst"] = Guid.NewGuid().ToString("N") })),
             ("payload swapped under a real signature", "Bearer " + tampered),
             ("signature cut", "Bearer " + real[..real.LastIndexOf('.')] + ".AAAA"),
         };

@@ -20,10 +20,11 @@ public static class TestTokens
     }
 
     /// <summary>The claims of a tenant token as the Api issues them, valid for 10 minutes from now.</summary>
-    public static Dictionary<string, object> TenantClaims(Guid userId, Guid tenantId, string tenant, DateTimeOffset? now = null)
+    /// <param name="securityStamp">The user's current stamp (read from a token the Api issued): without it the token is refused.</param>
+    public static Dictionary<string, object> TenantClaims(Guid userId, Guid tenantId, string tenant, DateTimeOffset? now = null, string? securityStamp = null)
     {
         var at = now ?? DateTimeOffset.UtcNow;
-        return new Dictionary<string, object>
+        var claims = new Dictionary<string, object>
         {
             ["iss"] = "tenancy",
             ["aud"] = "tenancy-tenant",
@@ -35,6 +36,12 @@ public static class TestTokens
             ["nbf"] = at.ToUnixTimeSeconds(),
             ["exp"] = at.AddMinutes(10).ToUnixTimeSeconds(),
         };
+        if (securityStamp is not null)
+        {
+            claims["sst"] = securityStamp;
+        }
+
+        return claims;
     }
 
     /// <summary>The claims of a token as issued, read back (the payload is not encrypted).</summary>

@@ -1,27 +1,26 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Tenancy.Placement;
 using Tenancy.Registry;
 
-namespace Tenancy.Resolution;
+namespace Tenancy.Changes;
 
 /// <summary>
-/// Holds one connection that LISTENs for registry changes (announced by a trigger, so changes made by the CLI or
-/// by hand count too) and clears the <see cref="TenantLookup"/> cache on each. While not listening, nothing is cached.
-/// A dropped tenant database is announced on the same channel, and its pooled connections here are closed.
+/// Holds one connection that LISTENs on every <see cref="IChangeSubscriber"/>'s channel (the registry's, the
+/// accounts'…) and hands each NOTIFY to the subscribers of its channel. While not listening, they keep nothing.
 /// </summary>
-internal sealed partial class RegistryChangeListener(
+internal sealed partial class ChangeListener(
     RegistryConnection registry,
-    TenantLookup lookup,
-    TenantStoreConnections stores,
-    TenantDatabasePools pools,
-    ILogger<RegistryChangeListener> logger) : BackgroundService
+    IEnumerable<IChangeSubscriber> subscribers,
+    ILogger<ChangeListener> logger) : BackgroundService
 {
     private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var all = subscribers.ToList();
+        var byChannel = all.ToLookup(s => s.Channel, StringComparer.Ordinal);
+        var channels = string.Join(", ", byChannel.Select(c => c.Key));
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -29,21 +28,21 @@ internal sealed partial class RegistryChangeListener(
                 // LISTEN needs a session of its own: through a transaction pooler it would be lost.
                 await using var connection = new NpgsqlConnection(registry.DirectConnectionString);
                 await connection.OpenAsync(stoppingToken);
-                connection.Notification += (_, notification) =>
+                connection.Notification += (_, e) =>
                 {
-                    lookup.Invalidate();
-                    if (TenantDatabases.TryReadDropped(notification.Payload, out var database, out var reference))
+                    foreach (var subscriber in byChannel[e.Channel])
                     {
-                        TenantDatabases.ForgetPools(stores, pools, database, reference);
+                        subscriber.OnChanged(e.Payload);
                     }
                 };
-                await using (var listen = new NpgsqlCommand($"LISTEN {RegistryDbContext.ChangeChannel}", connection))
+                foreach (var channel in byChannel)
                 {
+                    await using var listen = new NpgsqlCommand($"LISTEN {channel.Key}", connection);
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
 
-                lookup.SetCaching(true);
-                LogListening(RegistryDbContext.ChangeChannel);
+                all.ForEach(s => s.OnListening(true));
+                LogListening(channels);
                 while (true)
                 {
                     if (!await connection.WaitAsync(KeepAliveInterval, stoppingToken))
@@ -60,16 +59,16 @@ internal sealed partial class RegistryChangeListener(
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
             {
-                lookup.SetCaching(false);
-                LogLost(ex);
+                all.ForEach(s => s.OnListening(false));
+                LogLost(ex, channels);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for tenant registry changes on '{Channel}'; tenant lookups are cached")]
-    private partial void LogListening(string channel);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for changes on {Channels}; tenant, membership and token lookups are cached")]
+    private partial void LogListening(string channels);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the registry change listener; tenant lookups go to PostgreSQL until it is back")]
-    private partial void LogLost(Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the change listener on {Channels}; lookups go to PostgreSQL until it is back")]
+    private partial void LogLost(Exception exception, string channels);
 }
