@@ -19,7 +19,8 @@ public sealed record MeResponse(Guid Id, string? Email, string? Tenant, string? 
 
 /// <summary>
 /// Sign-in: on a tenant's host, a member of that tenant gets a token for that tenant only; on the platform host, a
-/// platform admin gets a platform token. Rate limited per tenant and client address; accounts lock after repeated failures.
+/// platform admin gets a platform token. Rate limited per tenant and client address; repeated failures back off per
+/// account and address (<see cref="SignInService"/>).
 /// </summary>
 public static class AuthApi
 {
@@ -36,19 +37,20 @@ public static class AuthApi
     }
 
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueToken(
-        TokenRequest request, ITenantContextAccessor tenants, SignInService signIn, TokenIssuer issuer, TimeProvider clock, CancellationToken cancellationToken)
+        TokenRequest request, ITenantContextAccessor tenants, SignInService signIn, TokenIssuer issuer, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
         var tenant = tenants.Current;
+        var client = ClientAddress.Of(http);
         var result = tenant is null
-            ? await signIn.SignInPlatformAdminAsync(request.Email, request.Password, cancellationToken)
-            : await signIn.SignInTenantUserAsync(tenant, request.Email, request.Password, cancellationToken);
+            ? await signIn.SignInPlatformAdminAsync(request.Email, request.Password, client, cancellationToken)
+            : await signIn.SignInTenantUserAsync(tenant, request.Email, request.Password, client, cancellationToken);
         if (result.Outcome != SignInOutcome.Succeeded)
         {
-            // Unknown user, wrong password, not a member, locked: one answer, so it tells nothing about accounts.
+            // Unknown user, wrong password, not a member, backed off: one answer, so it tells nothing about accounts.
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
                 title: "Sign-in failed",
-                detail: "The e-mail or password is wrong, or the account is locked after repeated failures.");
+                detail: "The e-mail or password is wrong, or too many attempts failed; wait a little and try again.");
         }
 
         var token = tenant is null
