@@ -23,14 +23,13 @@ public sealed class TrustedProxyOptions
     /// <summary>How many proxies in a row may each add an entry; the client is the first address left of them.</summary>
     public int ForwardLimit { get; set; } = 1;
 
-    public bool IsValid(out string? error)
-    {
-        error = KnownProxies.FirstOrDefault(p => !IPAddress.TryParse(p, out _)) is { } proxy ? $"'{proxy}' in KnownProxies is not an IP address."
-            : KnownNetworks.FirstOrDefault(n => !IPNetwork.TryParse(n, out _)) is { } network ? $"'{network}' in KnownNetworks is not a network in CIDR notation (10.0.0.0/16)."
-            : ForwardLimit < 1 ? "ForwardLimit must be at least 1."
-            : null;
-        return error is null;
-    }
+    // An empty entry is no entry, so a deployment can remove one by setting it empty.
+    internal IEnumerable<string> Proxies => KnownProxies.Where(p => !string.IsNullOrWhiteSpace(p));
+
+    internal IEnumerable<string> Networks => KnownNetworks.Where(n => !string.IsNullOrWhiteSpace(n));
+
+    public bool IsValid() =>
+        Proxies.All(p => IPAddress.TryParse(p, out _)) && Networks.All(n => IPNetwork.TryParse(n, out _)) && ForwardLimit >= 1;
 }
 
 internal static class TrustedProxies
@@ -40,7 +39,7 @@ internal static class TrustedProxies
     {
         builder.Services.AddOptions<TrustedProxyOptions>()
             .Bind(builder.Configuration.GetSection(TrustedProxyOptions.SectionName))
-            .Validate(o => o.IsValid(out _), $"{TrustedProxyOptions.SectionName} is not valid: KnownProxies must be IP addresses, KnownNetworks CIDR networks, ForwardLimit at least 1.")
+            .Validate(o => o.IsValid(), $"{TrustedProxyOptions.SectionName} is not valid: KnownProxies must be IP addresses, KnownNetworks CIDR networks, ForwardLimit at least 1.")
             .ValidateOnStart();
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TrustedProxyOptions>>((forwarded, trusted) =>
         {
@@ -48,19 +47,19 @@ internal static class TrustedProxies
             forwarded.KnownProxies.Clear();
             forwarded.KnownIPNetworks.Clear();
             var settings = trusted.Value;
-            foreach (var proxy in settings.KnownProxies)
+            foreach (var proxy in settings.Proxies)
             {
                 forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
             }
 
-            foreach (var network in settings.KnownNetworks)
+            foreach (var network in settings.Networks)
             {
                 forwarded.KnownIPNetworks.Add(IPNetwork.Parse(network));
             }
 
             forwarded.ForwardLimit = settings.ForwardLimit;
             // Never X-Forwarded-Host: the host names the tenant, and only the request's own Host may.
-            forwarded.ForwardedHeaders = settings.KnownProxies.Count + settings.KnownNetworks.Count == 0
+            forwarded.ForwardedHeaders = !settings.Proxies.Any() && !settings.Networks.Any()
                 ? ForwardedHeaders.None
                 : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
         });
