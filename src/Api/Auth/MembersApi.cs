@@ -40,7 +40,7 @@ public static class MembersApi
     {
         var actor = Actor(http);
         var invitation = await invitations.InviteAsync(tenants.Current!, request.Email, request.Role, actor.Role, actor.UserId, http.Request.Host.Value!, cancellationToken);
-        return TypedResults.Accepted($"/api/invitations/{invitation.Id}", invitation);
+        return TypedResults.Accepted("/api/invitations", invitation);
     }
 
     public static async Task<Ok<MemberView>> ChangeRole(
