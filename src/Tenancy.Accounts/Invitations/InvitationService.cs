@@ -36,9 +36,9 @@ public sealed partial class InvitationService(
             throw new MemberConflictException("Only an owner can invite an owner.");
         }
 
-        if (!MemberService.IsValidEmail(email))
+        if (members.Validate(email, password: null) is { Count: > 0 } errors)
         {
-            throw new MemberValidationException(new Dictionary<string, string[]> { ["email"] = ["A valid e-mail address (at most 320 characters) is required."] });
+            throw new MemberValidationException(errors);
         }
 
         var normalized = AccountsDbContext.Normalize(email!);

@@ -41,7 +41,7 @@ public sealed class MemberService(
         return errors;
     }
 
-    public static bool IsValidEmail(string? email) => !string.IsNullOrWhiteSpace(email) && email.Length <= 320 && EmailRule.IsValid(email);
+    private static bool IsValidEmail(string? email) => !string.IsNullOrWhiteSpace(email) && email.Length <= 320 && EmailRule.IsValid(email);
 
     /// <summary>JSON carries enums as numbers too, so a role of 99 binds; it is refused here, before anything is stored.</summary>
     public static void EnsureDefined(TenantRole role)
