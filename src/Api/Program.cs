@@ -14,6 +14,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseTenantResolution();
@@ -25,6 +26,7 @@ app.MapScalarApiReference();
 
 app.MapAuthApi();
 app.MapMembersApi();
+app.MapInvitationsApi();
 app.MapTenantsApi();
 app.MapSalesApi();
 app.MapJobsApi();

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Tenancy.Accounts.Invitations;
+using Tenancy.Accounts.Passwords;
 using Tenancy.Accounts.Users;
 
 namespace Tenancy.Accounts;
@@ -26,6 +28,12 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
     public DbSet<Membership> Memberships => Set<Membership>();
 
     public DbSet<PlatformAdmin> PlatformAdmins => Set<PlatformAdmin>();
+
+    public DbSet<SignInBackoff> SignInBackoffs => Set<SignInBackoff>();
+
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    public DbSet<InvitationMessage> InvitationMessages => Set<InvitationMessage>();
 
     /// <summary>The one form of an e-mail address that is compared and stored unique.</summary>
     public static string Normalize(string email) => email.Trim().ToUpperInvariant();
@@ -71,6 +79,32 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
             admin.Property(a => a.NormalizedEmail).HasMaxLength(320);
             admin.HasIndex(a => a.NormalizedEmail).IsUnique();
             admin.Property(a => a.SecurityStamp).HasDefaultValueSql(NewSecurityStamp);
+        });
+
+        modelBuilder.Entity<SignInBackoff>(backoff =>
+        {
+            backoff.ToTable("sign_in_backoffs");
+            backoff.HasKey(b => b.Key);
+        });
+
+        modelBuilder.Entity<Invitation>(invitation =>
+        {
+            invitation.ToTable("invitations");
+            invitation.HasKey(i => i.Id);
+            invitation.Property(i => i.Email).HasMaxLength(320);
+            invitation.Property(i => i.NormalizedEmail).HasMaxLength(320);
+            invitation.Property(i => i.Role).HasConversion<string>().HasMaxLength(20);
+            invitation.HasIndex(i => i.TokenHash).IsUnique();
+            invitation.HasIndex(i => new { i.TenantId, i.NormalizedEmail });
+        });
+
+        modelBuilder.Entity<InvitationMessage>(message =>
+        {
+            message.ToTable("invitation_messages");
+            message.HasKey(m => m.Id);
+            message.Property(m => m.Recipient).HasMaxLength(320);
+            message.HasIndex(m => m.InvitationId);
+            message.HasOne<Invitation>().WithMany().HasForeignKey(m => m.InvitationId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

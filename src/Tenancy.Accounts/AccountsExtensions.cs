@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.Tokens;
 using Npgsql;
 using Tenancy.Accounts.Authorization;
+using Tenancy.Accounts.Invitations;
 using Tenancy.Accounts.Members;
 using Tenancy.Accounts.Passwords;
 using Tenancy.Accounts.Startup;
@@ -20,8 +21,8 @@ namespace Tenancy.Accounts;
 public static class AccountsExtensions
 {
     /// <summary>
-    /// Users, memberships and platform admins (their own migrations, applied at start), password sign-in with lockout
-    /// and rate limits, JWT bearer authentication, and the authorization that follows from each endpoint's
+    /// Users, memberships and platform admins (their own migrations, applied at start), password sign-in with back-off
+    /// and rate limits, invitations, JWT bearer authentication, and the authorization that follows from each endpoint's
     /// <c>RequireTenant()</c>/<c>RequirePlatform()</c>. Needs <c>AddTenancy</c>; nothing here reads Redis.
     /// </summary>
     public static IHostApplicationBuilder AddTenancyAccounts(this IHostApplicationBuilder builder)
@@ -31,6 +32,8 @@ public static class AccountsExtensions
         services.AddHostedService<AccountsStartup>();
         services.AddScoped<SignInService>();
         services.AddScoped<PasswordChange>();
+        services.AddScoped<InvitationService>();
+        services.AddOptions<InvitationOptions>().Bind(builder.Configuration.GetSection(InvitationOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<TokenIssuer>();
         services.AddExceptionHandler<MemberExceptionHandler>();

@@ -20,9 +20,25 @@ public sealed class AccountsOptions
     /// <summary>Short, so that a leaked token is worth little; memberships are checked on every request anyway.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
-    public int MaxFailedSignIns { get; set; } = 5;
+    /// <summary>Failures in a row from one client address at one account before that address waits (the first wait).</summary>
+    public int SignInFreeFailuresPerAddress { get; set; } = 5;
 
-    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// Failures in a row at one account from all addresses together before every address waits: only many addresses
+    /// reach it, since each one alone is held back after <see cref="SignInFreeFailuresPerAddress"/>.
+    /// </summary>
+    public int SignInFreeFailuresPerAccount { get; set; } = 50;
+
+    /// <summary>The first wait; each further failure doubles it, up to <see cref="SignInMaxBackoffPerAddress"/>.</summary>
+    public TimeSpan SignInFirstBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan SignInMaxBackoffPerAddress { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Short, since the whole account's wait holds its owner back too.</summary>
+    public TimeSpan SignInMaxBackoffPerAccount { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Without a failure for this long, a count starts again from zero.</summary>
+    public TimeSpan SignInBackoffReset { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Sign-in attempts allowed per tenant (or the platform) and client address in each window.</summary>
     public int SignInPermitLimit { get; set; } = 10;

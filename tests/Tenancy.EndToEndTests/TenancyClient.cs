@@ -91,13 +91,30 @@ public sealed partial class TenancyClient
         return (await ReadAsync(response)).GetProperty("id").GetGuid();
     }
 
-    /// <summary>Adds a member as the tenant's owner; asserts 201 and returns the user's id.</summary>
+    /// <summary>Where invitations are delivered; needed by <see cref="AddMemberAsync"/>.</summary>
+    public InvitationMailbox? Mailbox { get; init; }
+
+    /// <summary>
+    /// Adds a member as the tenant's owner does and the invitee would: invites (asserts 202), reads the token the
+    /// invitee was sent, accepts with <paramref name="password"/> (asserts 200); returns the user's id.
+    /// </summary>
     public async Task<Guid> AddMemberAsync(string identifier, string email, string password, string role)
     {
-        var response = await AsTenant(identifier, HttpMethod.Post, "/api/members", new { email, password, role });
-        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return (await ReadAsync(response)).GetProperty("userId").GetGuid();
+        var invited = await InviteAsync(identifier, email, role);
+        Assert.True(invited.StatusCode == HttpStatusCode.Accepted, await invited.Content.ReadAsStringAsync());
+        var mailbox = Mailbox ?? throw new InvalidOperationException("This client has no mailbox to read invitations from.");
+        var accepted = await AcceptInvitationAsync(identifier, await mailbox.TokenForAsync(identifier, email), password);
+        Assert.True(accepted.StatusCode == HttpStatusCode.OK, await accepted.Content.ReadAsStringAsync());
+        return (await ReadAsync(accepted)).GetProperty("userId").GetGuid();
     }
+
+    /// <summary>POST /api/members as the tenant's owner.</summary>
+    public Task<HttpResponseMessage> InviteAsync(string identifier, string email, string role) =>
+        AsTenant(identifier, HttpMethod.Post, "/api/members", new { email, role });
+
+    /// <summary>POST /api/invitations/accept on the tenant's host, without a token.</summary>
+    public Task<HttpResponseMessage> AcceptInvitationAsync(string identifier, string token, string? password) =>
+        SendWithTokenAsync(null, HttpMethod.Post, "/api/invitations/accept", new { token, password }, host: $"{identifier}.localhost");
 
     /// <summary>POST /api/auth/token on the tenant's host (or the platform's when <paramref name="identifier"/> is null).</summary>
     public Task<HttpResponseMessage> RequestTokenAsync(string? identifier, string email, string password) =>

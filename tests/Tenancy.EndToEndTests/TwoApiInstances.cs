@@ -6,10 +6,10 @@ namespace Tenancy.EndToEndTests;
 /// </summary>
 public sealed class TwoApiInstances : IAsyncDisposable
 {
-    private TwoApiInstances(DistributedApplication app)
+    private TwoApiInstances(DistributedApplication app, InvitationMailbox mailbox)
     {
         App = app;
-        First = new TenancyClient(app.CreateHttpClient("api"));
+        First = new TenancyClient(app.CreateHttpClient("api")) { Mailbox = mailbox };
         Second = new TenancyClient(app.CreateHttpClient("api-replica"));
     }
 
@@ -32,7 +32,7 @@ public sealed class TwoApiInstances : IAsyncDisposable
         var app = await builder.StartAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await app.ResourceNotifications.WaitForResourceHealthyAsync("api-replica", timeout.Token);
-        return new TwoApiInstances(app);
+        return new TwoApiInstances(app, await InvitationMailbox.OfAsync(app));
     }
 
     public async ValueTask DisposeAsync()

@@ -25,7 +25,8 @@ public sealed record MeResponse(Guid Id, string? Email, string? Tenant, string? 
 
 /// <summary>
 /// Sign-in: on a tenant's host, a member of that tenant gets a token for that tenant only; on the platform host, a
-/// platform admin gets a platform token. Rate limited per tenant and client address; accounts lock after repeated failures.
+/// platform admin gets a platform token. Rate limited per tenant and client address; repeated failures back off per
+/// account and address (<see cref="SignInService"/>).
 /// A password change or a sign-out renews the caller's security stamp, which revokes every token issued before.
 /// </summary>
 public static class AuthApi
@@ -53,21 +54,22 @@ public static class AuthApi
     }
 
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueToken(
-        TokenRequest request, ITenantContextAccessor tenants, SignInService signIn, SecurityStamps stamps, TokenIssuer issuer, TimeProvider clock, CancellationToken cancellationToken)
+        TokenRequest request, ITenantContextAccessor tenants, SignInService signIn, SecurityStamps stamps, TokenIssuer issuer, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
         var tenant = tenants.Current;
+        var client = ClientAddress.Of(http);
         var result = tenant is null
-            ? await signIn.SignInPlatformAdminAsync(request.Email, request.Password, cancellationToken)
-            : await signIn.SignInTenantUserAsync(tenant, request.Email, request.Password, cancellationToken);
+            ? await signIn.SignInPlatformAdminAsync(request.Email, request.Password, client, cancellationToken)
+            : await signIn.SignInTenantUserAsync(tenant, request.Email, request.Password, client, cancellationToken);
         // Null when the account went away between the password check and now: as refused as a wrong password.
         var stamp = result.Outcome == SignInOutcome.Succeeded ? await stamps.FindAsync(result.Id!.Value, tenant is null, cancellationToken) : null;
         if (stamp is null)
         {
-            // Unknown user, wrong password, not a member, locked: one answer, so it tells nothing about accounts.
+            // Unknown user, wrong password, not a member, backed off: one answer, so it tells nothing about accounts.
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
                 title: "Sign-in failed",
-                detail: "The e-mail or password is wrong, or the account is locked after repeated failures.");
+                detail: "The e-mail or password is wrong, or too many attempts failed; wait a little and try again.");
         }
 
         return TypedResults.Ok(Respond(issuer, clock, result.Id!.Value, result.Email!, stamp.Value, tenant));
@@ -79,7 +81,7 @@ public static class AuthApi
     /// </summary>
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> ChangePassword(
         PasswordChangeRequest request, ClaimsPrincipal user, ITenantContextAccessor tenants, PasswordChange passwords, TokenIssuer issuer, TimeProvider clock,
-        CancellationToken cancellationToken)
+        HttpContext http, CancellationToken cancellationToken)
     {
         var tenant = tenants.Current;
         if (Caller(user, tenant) is not { } id || user.FindFirstValue(JwtRegisteredClaimNames.Email) is not { } email)
@@ -90,7 +92,7 @@ public static class AuthApi
                 detail: "Change a password on the host the token was issued for: the tenant's host for a tenant token, the platform host for a platform admin's.");
         }
 
-        var result = await passwords.ChangeAsync(tenant, id, email, request.CurrentPassword, request.NewPassword, cancellationToken);
+        var result = await passwords.ChangeAsync(tenant, id, email, request.CurrentPassword, request.NewPassword, ClientAddress.Of(http), cancellationToken);
         return result.Outcome switch
         {
             PasswordChangeOutcome.Changed => TypedResults.Ok(Respond(issuer, clock, id, email, result.SecurityStamp!.Value, tenant)),

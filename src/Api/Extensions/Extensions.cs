@@ -26,6 +26,8 @@ internal static class Extensions
         // Users, tokens, and who may call which endpoint (from its RequireTenant/RequirePlatform metadata).
         builder.AddTenancyAccounts();
         builder.Services.AddTenantResolution();
+        // Sign-in limits count the client's address: believe X-Forwarded-For from the configured proxies only.
+        builder.AddTrustedProxies();
 
         builder.Services.AddExceptionHandler<TenancyExceptionHandler>();
         builder.Services.AddProblemDetails();

@@ -9,9 +9,10 @@ using Tenancy.Context;
 namespace Tenancy.Accounts.Authorization;
 
 /// <summary>
-/// Sign-in attempts are limited per tenant (or the platform) and client address: a fixed window of
-/// <see cref="AccountsOptions.SignInPermitLimit"/> per <see cref="AccountsOptions.SignInWindow"/>. Guessing against one
-/// tenant does not slow down another's users, and lockout (per account) covers guesses spread over many addresses.
+/// Sign-in attempts (and invitation acceptances) are limited per tenant (or the platform) and client address
+/// (<see cref="ClientAddress"/>): a fixed window of <see cref="AccountsOptions.SignInPermitLimit"/> per
+/// <see cref="AccountsOptions.SignInWindow"/>. Guessing against one tenant does not slow down another's users; the
+/// per-account back-off (<see cref="Passwords.SignInService"/>) covers guesses at one account.
 /// </summary>
 public static class SignInRateLimit
 {
@@ -23,7 +24,7 @@ public static class SignInRateLimit
         {
             var options = http.RequestServices.GetRequiredService<IOptions<AccountsOptions>>().Value;
             var tenant = http.RequestServices.GetRequiredService<ITenantContextAccessor>().Current;
-            var key = $"{tenant?.Id.ToString() ?? "platform"}|{http.Connection.RemoteIpAddress}";
+            var key = $"{tenant?.Id.ToString() ?? "platform"}|{ClientAddress.Of(http)}";
             return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
             {
                 PermitLimit = options.SignInPermitLimit,

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Tenancy.Accounts.Invitations;
 
 namespace Tenancy.Accounts.Members;
 
-/// <summary>Turns membership errors into problem details (400, 404, 409 naming <c>maxUsers</c>).</summary>
+/// <summary>Turns membership and invitation errors into problem details (400, 404, 409 naming <c>maxUsers</c>).</summary>
 internal sealed class MemberExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -21,6 +22,8 @@ internal sealed class MemberExceptionHandler(IProblemDetailsService problemDetai
             },
             MemberConflictException conflict => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = conflict.Message },
             MemberNotFoundException notFound => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Unknown member", Detail = notFound.Message },
+            InvitationInvalidException invalid => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Invalid invitation", Detail = invalid.Message },
+            InvitationNotFoundException notFound => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Unknown invitation", Detail = notFound.Message },
             _ => null,
         };
         if (problem is null)

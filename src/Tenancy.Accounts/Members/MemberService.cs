@@ -27,18 +27,32 @@ public sealed class MemberService(
     public Dictionary<string, string[]> Validate(string? email, string? password, string prefix = "")
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(email) || email.Length > 320 || !EmailRule.IsValid(email))
+        if (!IsValidEmail(email))
         {
             errors[prefix + "email"] = ["A valid e-mail address (at most 320 characters) is required."];
         }
 
         // A password is needed for a new user only; an existing user keeps theirs. Checked here when given.
-        if (password is not null && passwordRules.Check(password) is { } passwordError)
+        if (password is not null && passwordRules.Check(password, email) is { } passwordError)
         {
             errors[prefix + "password"] = [passwordError];
         }
 
         return errors;
+    }
+
+    private static bool IsValidEmail(string? email) => !string.IsNullOrWhiteSpace(email) && email.Length <= 320 && EmailRule.IsValid(email);
+
+    /// <summary>JSON carries enums as numbers too, so a role of 99 binds; it is refused here, before anything is stored.</summary>
+    public static void EnsureDefined(TenantRole role)
+    {
+        if (!Enum.IsDefined(role))
+        {
+            throw new MemberValidationException(new Dictionary<string, string[]>
+            {
+                ["role"] = [$"'{(int)role}' is not a role; use one of: {string.Join(", ", Enum.GetNames<TenantRole>().Select(n => n.ToLowerInvariant()))}."],
+            });
+        }
     }
 
     public Task<bool> UserExistsAsync(string email, CancellationToken cancellationToken)
@@ -50,6 +64,7 @@ public sealed class MemberService(
     /// <param name="actorRole">The caller's role: only owners add owners.</param>
     public async Task<MemberView> AddAsync(TenantInfo tenant, string? email, string? password, TenantRole role, TenantRole actorRole, CancellationToken cancellationToken)
     {
+        EnsureDefined(role);
         if (role == TenantRole.Owner && actorRole != TenantRole.Owner)
         {
             throw new MemberConflictException("Only an owner can add an owner.");
@@ -62,7 +77,8 @@ public sealed class MemberService(
 
         var normalized = AccountsDbContext.Normalize(email!);
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // An accepted invitation adds its member in the transaction that consumes it, so the two stand or fall together.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         await LockMembersAsync(tenant, cancellationToken);
         var count = await db.Memberships.CountAsync(m => m.TenantId == tenant.Id, cancellationToken);
         if (tenant.Limits.MaxUsers is { } max && count >= max)
@@ -98,8 +114,12 @@ public sealed class MemberService(
             throw new MemberConflictException($"'{email}' was added by another request at the same time.");
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        await memberships.InvalidateAsync(tenant);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            await memberships.InvalidateAsync(tenant);
+        }
+
         return new MemberView(user.Id, user.Email, role, now);
     }
 
@@ -113,6 +133,7 @@ public sealed class MemberService(
     /// <param name="actorRole">The caller's role: only owners manage owners.</param>
     public async Task<MemberView> ChangeRoleAsync(TenantInfo tenant, Guid userId, TenantRole role, TenantRole actorRole, CancellationToken cancellationToken)
     {
+        EnsureDefined(role);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var membership = await FindForChangeAsync(tenant, userId, actorRole, cancellationToken);
         if (role == TenantRole.Owner && actorRole != TenantRole.Owner)

@@ -12,7 +12,7 @@ public enum PasswordChangeOutcome
     /// <summary>The new password breaks the <see cref="PasswordRules"/>.</summary>
     Rejected,
 
-    /// <summary>The current password is wrong, or the account is locked: the same answer as a failed sign-in.</summary>
+    /// <summary>The current password is wrong, or failures backed off: the same answer as a failed sign-in.</summary>
     WrongPassword,
 }
 
@@ -21,24 +21,25 @@ public enum PasswordChangeOutcome
 public sealed record PasswordChangeResult(PasswordChangeOutcome Outcome, Guid? SecurityStamp = null, string? Error = null);
 
 /// <summary>
-/// A signed-in user (or platform admin) changes their password: the current one is checked as a sign-in is (lockout
-/// counts), the new one must pass the <see cref="PasswordRules"/>, and the stamp is renewed with it, so every token
+/// A signed-in user (or platform admin) changes their password: the current one is checked as a sign-in is (failures
+/// back off), the new one must pass the <see cref="PasswordRules"/>, and the stamp is renewed with it, so every token
 /// issued before (a stolen one included) is refused on every instance.
 /// </summary>
 public sealed class PasswordChange(SignInService signIn, PasswordRules rules, IPasswordHasher<ICredentialHolder> hasher, SecurityStamps stamps)
 {
     /// <param name="tenant">The tenant the caller's token was issued for, or null for a platform admin.</param>
+    /// <param name="client">The caller's address (<see cref="Authorization.ClientAddress"/>): failures back off as a sign-in's do.</param>
     public async Task<PasswordChangeResult> ChangeAsync(
-        TenantInfo? tenant, Guid id, string email, string currentPassword, string newPassword, CancellationToken cancellationToken)
+        TenantInfo? tenant, Guid id, string email, string currentPassword, string newPassword, string client, CancellationToken cancellationToken)
     {
-        if (rules.Check(newPassword) is { } error)
+        if (rules.Check(newPassword, email) is { } error)
         {
             return new PasswordChangeResult(PasswordChangeOutcome.Rejected, Error: error);
         }
 
         var check = tenant is null
-            ? await signIn.SignInPlatformAdminAsync(email, currentPassword, cancellationToken)
-            : await signIn.SignInTenantUserAsync(tenant, email, currentPassword, cancellationToken);
+            ? await signIn.SignInPlatformAdminAsync(email, currentPassword, client, cancellationToken)
+            : await signIn.SignInTenantUserAsync(tenant, email, currentPassword, client, cancellationToken);
         if (check.Outcome != SignInOutcome.Succeeded || check.Id != id)
         {
             return new PasswordChangeResult(PasswordChangeOutcome.WrongPassword);

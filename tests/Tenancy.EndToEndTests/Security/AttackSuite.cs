@@ -429,7 +429,7 @@ public sealed class AttackSuite(SecurityFixture fixture, ITestOutputHelper outpu
         var pair = await TenantPair.CreateAsync(_client);
         var host = $"{pair.A}.localhost";
         var email = $"leaver@{pair.A}.example";
-        const string password = "leaver password 123";
+        const string password = "departing colleague 123";
         var leaver = await _client.AddMemberAsync(pair.A, email, password, "admin");
         var token = await _client.SignInAsync(pair.A, email, password);
         Assert.Equal(HttpStatusCode.OK, (await _client.SendWithTokenAsync(token, HttpMethod.Get, "/api/products", host: host)).StatusCode);

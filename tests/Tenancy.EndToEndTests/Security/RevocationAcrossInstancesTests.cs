@@ -19,7 +19,7 @@ public sealed class RevocationAcrossInstancesTests(ITestOutputHelper output) : I
         var tenant = await _system.First.CreateTenantAsync();
         var host = $"{tenant}.localhost";
         const string email = "leaver@example.com";
-        const string password = "leaver password 1234";
+        const string password = "departing colleague 1234";
         var leaver = await _system.First.AddMemberAsync(tenant, email, password, "admin");
         var token = await _system.First.SignInAsync(tenant, email, password);
         // The other instance has the membership cached (memory and Redis).

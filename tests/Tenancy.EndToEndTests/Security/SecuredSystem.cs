@@ -8,11 +8,11 @@ namespace Tenancy.EndToEndTests.Security;
 /// </summary>
 public sealed class SecuredSystem : IAsyncDisposable
 {
-    private SecuredSystem(DistributedApplication app, IResourceBuilder<ProjectResource> api)
+    private SecuredSystem(DistributedApplication app, IResourceBuilder<ProjectResource> api, InvitationMailbox mailbox)
     {
         App = app;
         ApiResource = api;
-        Client = new TenancyClient(app.CreateHttpClient("api"));
+        Client = new TenancyClient(app.CreateHttpClient("api")) { Mailbox = mailbox };
         Port = Client.Anonymous.BaseAddress!.Port;
     }
 
@@ -32,8 +32,11 @@ public sealed class SecuredSystem : IAsyncDisposable
         var builder = await TestAppHost.CreateAsync(args);
         var api = builder.CreateResourceBuilder<ProjectResource>("api")
             .WithEnvironment($"Tenancy__Auth__SigningKeys__{keyId}", Convert.ToBase64String(key))
-            .WithEnvironment("Tenancy__Auth__ActiveKeyId", keyId);
-        return new SecuredSystem(await builder.StartAsync(), api);
+            .WithEnvironment("Tenancy__Auth__ActiveKeyId", keyId)
+            // A back-off of a minute from the first wait on (1 s in production) outlasts any test's next request, however slow the machine.
+            .WithEnvironment("Tenancy__Auth__SignInFirstBackoff", "00:01:00");
+        var app = await builder.StartAsync();
+        return new SecuredSystem(app, api, await InvitationMailbox.OfAsync(app));
     }
 
     /// <summary>Restarts the Api with these settings changed (an empty value removes a signing key), as a deployment would.</summary>
