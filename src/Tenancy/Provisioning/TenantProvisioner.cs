@@ -51,7 +51,7 @@ public sealed class TenantProvisioner(
                 if (Differences(existing, tenant) is { Count: > 0 } differences)
                 {
                     throw new TenantConflictException(
-                        $"The identifier '{tenant.Identifier}' is taken by a tenant ({existing.Status.ToString().ToLowerInvariant()}) whose {string.Join(", ", differences)} differ from this request.");
+                        $"The identifier '{tenant.Identifier}' is taken by a tenant ({existing.Status.ToString().ToLowerInvariant()}) whose {string.Join(", ", differences)} {(differences.Count == 1 ? "differs" : "differ")} from this request.");
                 }
 
                 if (existing.Status != TenantStatus.Provisioning)

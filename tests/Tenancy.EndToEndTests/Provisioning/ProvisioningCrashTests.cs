@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Net;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Tenancy.EndToEndTests.Provisioning;
+
+/// <summary>
+/// The Api killed outright (SIGKILL) while it creates a database-tier tenant: after a restart, the same request
+/// completes it (owner included) or finds it made, and a creation nobody retries is removed by the Worker, database
+/// and all. No orphan database, no lost identifier.
+/// </summary>
+[Collection(ProvisioningCrashCollection.Name)]
+public sealed class ProvisioningCrashTests(ProvisioningCrashFixture system, ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(150)]
+    [InlineData(400)]
+    [InlineData(800)]
+    public async Task An_api_killed_mid_creation_is_completed_by_the_same_request_after_restart(int delayMilliseconds)
+    {
+        var identifier = TenancyClient.NewIdentifier("kill");
+        var clock = Stopwatch.StartNew();
+        var sent = system.Client.SendAsync(HttpMethod.Post, "/api/tenants", Body(identifier));
+        await Task.Delay(delayMilliseconds);
+        await system.KillApiAsync();
+        var stateAtKill = await system.ScalarAsync<string>("SELECT status FROM tenancy.tenants WHERE identifier = $1", identifier) ?? "no row";
+        var firstAnswer = await AnswerAsync(sent);
+        output.WriteLine($"killed after {clock.ElapsedMilliseconds} ms (delay {delayMilliseconds} ms): tenant {stateAtKill}, first request {firstAnswer}");
+
+        await system.App.StartResourceAsync("api");
+        var retried = await system.Client.SendAsync(HttpMethod.Post, "/api/tenants", Body(identifier));
+        output.WriteLine($"{clock.ElapsedMilliseconds} ms: retry answered {(int)retried.StatusCode}");
+
+        Assert.True(retried.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, await retried.Content.ReadAsStringAsync());
+        Assert.Equal("active", (await TenancyClient.ReadAsync(retried)).GetProperty("status").GetString());
+        // The owner committed with the tenant: they sign in and the tenant's store serves them.
+        await system.Client.SignInAsOwnerAsync(identifier);
+        Assert.Equal(HttpStatusCode.OK, (await system.Client.AsTenant(identifier, HttpMethod.Get, "/api/products")).StatusCode);
+        Assert.Equal(1L, await system.ScalarAsync<long>("SELECT count(*) FROM pg_database WHERE datname = $1", DatabaseName(identifier)));
+        Assert.Empty(await system.OrphanDatabasesAsync());
+    }
+
+    [Fact]
+    public async Task A_creation_killed_after_its_intent_and_never_retried_is_removed_by_the_worker()
+    {
+        var identifier = TenancyClient.NewIdentifier("gone");
+        var sent = system.Client.SendAsync(HttpMethod.Post, "/api/tenants", Body(identifier));
+        // Kill inside the window that CREATE DATABASE opens: the intent committed, the tenant not yet active.
+        var waited = Stopwatch.StartNew();
+        while (await system.ScalarAsync<string>("SELECT status FROM tenancy.tenants WHERE identifier = $1", identifier) != "Provisioning")
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the creation never recorded its intent");
+            await Task.Delay(5);
+        }
+
+        await system.KillApiAsync();
+        await AnswerAsync(sent);
+        Assert.Equal("Provisioning", await system.ScalarAsync<string>("SELECT status FROM tenancy.tenants WHERE identifier = $1", identifier));
+        output.WriteLine($"killed {waited.ElapsedMilliseconds} ms in, while Provisioning; database made: {await system.ScalarAsync<long>("SELECT count(*) FROM pg_database WHERE datname = $1", DatabaseName(identifier))}");
+        await system.App.StartResourceAsync("api");
+
+        // Requests for it meanwhile get a clear answer, never another tenant's data.
+        var meanwhile = await TenancyClient.AssertProblemAsync(
+            await system.Client.AsTenant(identifier, HttpMethod.Get, "/api/products"), HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("Tenant being created", meanwhile.GetProperty("title").GetString());
+
+        // The Worker's sweep (abandoned after 3 s here) removes the row and its database.
+        waited.Restart();
+        while (await system.ScalarAsync<long>("SELECT count(*) FROM tenancy.tenants WHERE identifier = $1", identifier) > 0)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "the Worker never removed the abandoned creation");
+            await Task.Delay(200);
+        }
+
+        output.WriteLine($"removed by the Worker {waited.ElapsedMilliseconds} ms after the restart");
+        Assert.Equal(0L, await system.ScalarAsync<long>("SELECT count(*) FROM pg_database WHERE datname = $1", DatabaseName(identifier)));
+        Assert.Empty(await system.OrphanDatabasesAsync());
+        // The identifier is free again.
+        Assert.Equal(HttpStatusCode.Created, (await system.Client.SendAsync(HttpMethod.Post, "/api/tenants", Body(identifier))).StatusCode);
+    }
+
+    private static object Body(string identifier) => new
+    {
+        identifier,
+        name = $"Tenant {identifier}",
+        isolation = "database",
+        domains = new[] { $"{identifier}.example.com" },
+        owner = new { email = TenancyClient.OwnerEmail(identifier), password = TenancyClient.OwnerPassword(identifier) },
+    };
+
+    private static string DatabaseName(string identifier) => "tenant_" + identifier.Replace('-', '_');
+
+    /// <summary>What the killed request got: a status if it finished before the kill, else the failure.</summary>
+    private static async Task<string> AnswerAsync(Task<HttpResponseMessage> sent)
+    {
+        try
+        {
+            return ((int)(await sent).StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (HttpRequestException ex)
+        {
+            return ex.GetType().Name;
+        }
+    }
+}
+
+/// <summary>A system of its own, since its Api is killed: the Worker gives up on an unretried creation after 3 s.</summary>
+public sealed class ProvisioningCrashFixture : IAsyncLifetime
+{
+    public DistributedApplication App { get; private set; } = null!;
+
+    public TenancyClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = await TestAppHost.CreateAsync();
+        builder.CreateResourceBuilder<ProjectResource>("worker")
+            .WithEnvironment("Tenancy__Provisioning__AbandonAfterSeconds", "3")
+            .WithEnvironment("Tenancy__Provisioning__SweepIntervalSeconds", "1");
+        App = await builder.StartAsync();
+        Client = new TenancyClient(App.CreateHttpClient("api"));
+    }
+
+    /// <summary>SIGKILL to the Api's own process: no shutdown, no cleanup, its sessions cut.</summary>
+    public async Task KillApiAsync()
+    {
+        var api = Process.GetProcessById(App.ServiceProcessId("api"));
+        api.Kill();
+        await api.WaitForExitAsync();
+    }
+
+    public async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(await App.GetConnectionStringAsync("tenancydb"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return await command.ExecuteScalarAsync() is T value ? value : default;
+    }
+
+    /// <summary>Tenant databases that no registry row names.</summary>
+    public async Task<List<string>> OrphanDatabasesAsync()
+    {
+        await using var connection = new NpgsqlConnection(await App.GetConnectionStringAsync("tenancydb"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'tenant\\_%' AND datname NOT IN (SELECT database_name FROM tenancy.tenants WHERE database_name IS NOT NULL)",
+            connection);
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client?.Http.Dispose();
+        if (App is not null)
+        {
+            await App.StopAndDeleteAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ProvisioningCrashCollection : ICollectionFixture<ProvisioningCrashFixture>
+{
+    public const string Name = "AppHost whose Api is killed";
+}
