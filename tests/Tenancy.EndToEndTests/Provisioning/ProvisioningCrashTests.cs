@@ -13,23 +13,35 @@ namespace Tenancy.EndToEndTests.Provisioning;
 [Collection(ProvisioningCrashCollection.Name)]
 public sealed class ProvisioningCrashTests(ProvisioningCrashFixture system, ITestOutputHelper output)
 {
+    /// <param name="afterIntentMilliseconds">
+    /// When to kill: -1 as soon as the creation holds its lease or has recorded its intent (before CREATE DATABASE),
+    /// else that long after the intent appeared (mid-build, or after the commit).
+    /// </param>
     [Theory]
+    [InlineData(-1)]
     [InlineData(0)]
-    [InlineData(150)]
-    [InlineData(400)]
-    [InlineData(800)]
-    public async Task An_api_killed_mid_creation_is_completed_by_the_same_request_after_restart(int delayMilliseconds)
+    [InlineData(250)]
+    [InlineData(1500)]
+    public async Task An_api_killed_mid_creation_is_completed_by_the_same_request_after_restart(int afterIntentMilliseconds)
     {
         var identifier = TenancyClient.NewIdentifier("kill");
         var clock = Stopwatch.StartNew();
         var sent = system.Client.SendAsync(HttpMethod.Post, "/api/tenants", Body(identifier));
-        await Task.Delay(delayMilliseconds);
+        var trigger = afterIntentMilliseconds < 0 ? LeasedOrRecordedSql : RecordedSql;
+        while (!await system.ScalarAsync<bool>(trigger, identifier))
+        {
+            Assert.False(sent.IsCompleted && !sent.IsCompletedSuccessfully, "the request failed before it reached the creation");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the creation never started");
+            await Task.Delay(2);
+        }
+
+        await Task.Delay(Math.Max(0, afterIntentMilliseconds));
         await system.KillApiAsync();
         var stateAtKill = await system.ScalarAsync<string>("SELECT status FROM tenancy.tenants WHERE identifier = $1", identifier) ?? "no row";
         var firstAnswer = await AnswerAsync(sent);
-        output.WriteLine($"killed after {clock.ElapsedMilliseconds} ms (delay {delayMilliseconds} ms): tenant {stateAtKill}, first request {firstAnswer}");
+        output.WriteLine($"killed {clock.ElapsedMilliseconds} ms after the request ({afterIntentMilliseconds} ms after the intent): tenant {stateAtKill}, first request {firstAnswer}");
 
-        await system.App.StartResourceAsync("api");
+        await system.RestartApiAsync();
         var retried = await system.Client.SendAsync(HttpMethod.Post, "/api/tenants", Body(identifier));
         output.WriteLine($"{clock.ElapsedMilliseconds} ms: retry answered {(int)retried.StatusCode}");
 
@@ -42,6 +54,16 @@ public sealed class ProvisioningCrashTests(ProvisioningCrashFixture system, ITes
         Assert.Empty(await system.OrphanDatabasesAsync());
     }
 
+    private const string RecordedSql = "SELECT EXISTS (SELECT 1 FROM tenancy.tenants WHERE identifier = $1)";
+
+    // The lease is an advisory lock on hashtextextended('provisioning:' || identifier, 0): pg_locks shows its two halves.
+    private const string LeasedOrRecordedSql = """
+        SELECT EXISTS (SELECT 1 FROM tenancy.tenants WHERE identifier = $1)
+            OR EXISTS (SELECT 1 FROM pg_locks l, hashtextextended('provisioning:' || $1, 0) k
+                       WHERE l.locktype = 'advisory' AND l.objsubid = 1
+                         AND l.classid::bigint = (k >> 32) & 4294967295 AND l.objid::bigint = k & 4294967295)
+        """;
+
     [Fact]
     public async Task A_creation_killed_after_its_intent_and_never_retried_is_removed_by_the_worker()
     {
@@ -51,6 +73,7 @@ public sealed class ProvisioningCrashTests(ProvisioningCrashFixture system, ITes
         var waited = Stopwatch.StartNew();
         while (await system.ScalarAsync<string>("SELECT status FROM tenancy.tenants WHERE identifier = $1", identifier) != "Provisioning")
         {
+            Assert.False(sent.IsCompleted && !sent.IsCompletedSuccessfully, "the request failed before it reached the creation");
             Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the creation never recorded its intent");
             await Task.Delay(5);
         }
@@ -59,7 +82,7 @@ public sealed class ProvisioningCrashTests(ProvisioningCrashFixture system, ITes
         await AnswerAsync(sent);
         Assert.Equal("Provisioning", await system.ScalarAsync<string>("SELECT status FROM tenancy.tenants WHERE identifier = $1", identifier));
         output.WriteLine($"killed {waited.ElapsedMilliseconds} ms in, while Provisioning; database made: {await system.ScalarAsync<long>("SELECT count(*) FROM pg_database WHERE datname = $1", DatabaseName(identifier))}");
-        await system.App.StartResourceAsync("api");
+        await system.RestartApiAsync();
 
         // Requests for it meanwhile get a clear answer, never another tenant's data.
         var meanwhile = await TenancyClient.AssertProblemAsync(
@@ -129,6 +152,31 @@ public sealed class ProvisioningCrashFixture : IAsyncLifetime
         var api = Process.GetProcessById(App.ServiceProcessId("api"));
         api.Kill();
         await api.WaitForExitAsync();
+    }
+
+    /// <summary>
+    /// Starts the Api again, then sends until both clients answer: their pooled connections to the killed process
+    /// fail once each, as any client's would.
+    /// </summary>
+    public async Task RestartApiAsync()
+    {
+        await App.StartResourceAsync("api");
+        foreach (var http in new[] { Client.Http, Client.Anonymous })
+        {
+            for (var answered = 0; answered < 3;)
+            {
+                try
+                {
+                    using var response = await http.GetAsync("/alive");
+                    answered++;
+                }
+                catch (HttpRequestException)
+                {
+                    answered = 0;
+                    await Task.Delay(100);
+                }
+            }
+        }
     }
 
     public async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
