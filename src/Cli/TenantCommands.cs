@@ -65,9 +65,8 @@ internal static class TenantCommands
                 ConnectionReference: cli.Get(reference));
             await using var services = await cli.OpenServicesAsync(buildsStores: true, ct);
             var owner = await TenantOwner.CheckAsync(services, cli.Get(ownerEmail), cli.Get(ownerPassword), ct);
-            var tenant = await services.Get<TenantProvisioner>().ProvisionAsync(request, ct);
-            await TenantOwner.AddAsync(services, tenant, owner, ct);
-            Show(cli.Output, TenantView.From(tenant), $"created tenant {tenant.Identifier}");
+            var (tenant, created) = await services.Get<TenantProvisioner>().CreateAsync(request, TenantOwner.Step(services, owner), ct);
+            Show(cli.Output, TenantView.From(tenant), created ? $"created tenant {tenant.Identifier}" : $"tenant {tenant.Identifier} already exists as requested");
             if (owner?.Generated == true)
             {
                 cli.Output.WriteLine($"owner {owner.Email}: generated password {owner.Password} (shown once; change it after signing in)");

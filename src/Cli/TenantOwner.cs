@@ -1,13 +1,14 @@
 using Tenancy.Accounts.Members;
 using Tenancy.Accounts.Passwords;
 using Tenancy.Accounts.Startup;
+using Tenancy.Provisioning;
 using Tenancy.Tenants;
 
 namespace Tenancy.Cli;
 
 /// <summary>
 /// <c>tenants create --owner-email [--owner-password]</c>: the first owner, checked before the tenant is provisioned
-/// and added right after (<see cref="FirstOwner"/>); a new owner without a password gets a generated one, printed once.
+/// and added in the creation's own transaction (<see cref="FirstOwner"/>); a new owner without a password gets a generated one, printed once.
 /// </summary>
 internal sealed record TenantOwner(string Email, string? Password, bool Generated)
 {
@@ -31,6 +32,7 @@ internal sealed record TenantOwner(string Email, string? Password, bool Generate
             : new TenantOwner(email, password, generated);
     }
 
-    public static Task AddAsync(CliServices services, Tenant tenant, TenantOwner? owner, CancellationToken cancellationToken) =>
-        owner is null ? Task.CompletedTask : services.Get<FirstOwner>().AddAsync(tenant, owner.Email, owner.Password, cancellationToken);
+    /// <summary>The creation step that adds the owner in the tenant's own transaction, or null without an owner.</summary>
+    public static ITenantCreationStep? Step(CliServices services, TenantOwner? owner) =>
+        owner is null ? null : services.Get<FirstOwner>().For(owner.Email, owner.Password);
 }

@@ -23,6 +23,8 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
     /// <summary>Random, unguessable, and made by PostgreSQL, so a renewal is one UPDATE wherever it runs.</summary>
     internal const string NewSecurityStamp = "gen_random_uuid()";
 
+    private const string HistoryTable = "__migrations";
+
     public DbSet<User> Users => Set<User>();
 
     public DbSet<Membership> Memberships => Set<Membership>();
@@ -41,12 +43,18 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
     /// <param name="dataSource">Null at design time, where the model is built without connecting.</param>
     internal static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, Npgsql.NpgsqlDataSource? dataSource)
     {
-        const string historyTable = "__migrations";
         return (dataSource is null
-                ? options.UseNpgsql(npgsql => npgsql.MigrationsHistoryTable(historyTable, Schema))
-                : options.UseNpgsql(dataSource, npgsql => npgsql.MigrationsHistoryTable(historyTable, Schema)))
+                ? options.UseNpgsql(npgsql => npgsql.MigrationsHistoryTable(HistoryTable, Schema))
+                : options.UseNpgsql(dataSource, npgsql => npgsql.MigrationsHistoryTable(HistoryTable, Schema)))
             .UseSnakeCaseNamingConvention();
     }
+
+    /// <summary>A context on a connection the caller opened, to join its transaction (a tenant's creation adds its first owner).</summary>
+    internal static AccountsDbContext On(Npgsql.NpgsqlConnection connection) =>
+        new(new DbContextOptionsBuilder<AccountsDbContext>()
+            .UseNpgsql(connection, npgsql => npgsql.MigrationsHistoryTable(HistoryTable, Schema))
+            .UseSnakeCaseNamingConvention()
+            .Options);
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -94,6 +94,10 @@ public static class TenancyExtensions
 
         services.AddSingleton<TenantValidation>();
         services.AddSingleton<TenantProvisioner>();
+        services.AddOptions<ProvisioningOptions>().Bind(builder.Configuration.GetSection(ProvisioningOptions.SectionName))
+            .Validate(o => o.AbandonAfterSeconds > 0 && o.SweepIntervalSeconds > 0, $"{ProvisioningOptions.SectionName}: AbandonAfterSeconds and SweepIntervalSeconds are positive.")
+            .ValidateOnStart();
+        services.AddSingleton<AbandonedProvisioningReaper>();
         services.AddScoped<TenantRegistry>();
         services.AddSingleton<TenantDataReaper>();
 

@@ -20,5 +20,6 @@ builder.AddTenantJobServer();
 builder.AddSalesJobs();
 builder.Services.AddHostedService<DependencyReport>();
 builder.Services.AddHostedService<DeletedTenantSweeper>();
+builder.Services.AddHostedService<AbandonedProvisioningSweeper>();
 
 builder.Build().Run();

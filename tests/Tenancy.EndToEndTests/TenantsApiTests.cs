@@ -39,6 +39,29 @@ public sealed class TenantsApiTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task The_same_creation_again_returns_the_tenant_and_another_body_for_its_identifier_is_a_conflict_naming_the_fields()
+    {
+        var identifier = TenancyClient.NewIdentifier();
+        object Body(string name) => new
+        {
+            identifier,
+            name,
+            isolation = "schema",
+            owner = new { email = TenancyClient.OwnerEmail(identifier), password = TenancyClient.OwnerPassword(identifier) },
+        };
+
+        var created = await _client.SendAsync(HttpMethod.Post, "/api/tenants", Body("Acme"));
+        var again = await _client.SendAsync(HttpMethod.Post, "/api/tenants", Body("Acme"));
+        var other = await TenancyClient.AssertProblemAsync(await _client.SendAsync(HttpMethod.Post, "/api/tenants", Body("Not Acme")), HttpStatusCode.Conflict);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal((await TenancyClient.ReadAsync(created)).GetProperty("id").GetGuid(), (await TenancyClient.ReadAsync(again)).GetProperty("id").GetGuid());
+        Assert.Equal($"The identifier '{identifier}' is taken by a tenant (active) whose name differs from this request.", other.GetProperty("detail").GetString());
+        await _client.SignInAsOwnerAsync(identifier);
+    }
+
+    [Fact]
     public async Task Invalid_input_gets_per_field_errors_and_creates_nothing()
     {
         var response = await _client.SendAsync(HttpMethod.Post, "/api/tenants", new

@@ -18,7 +18,7 @@ public static class TenantsApi
             .RequirePlatform()
             .AddEndpointFilter<IdentifierRouteFilter>();
 
-        api.MapPost("/", CreateTenant).WithName("CreateTenant").WithSummary("Create a tenant with its domains and schema");
+        api.MapPost("/", CreateTenant).WithName("CreateTenant").WithSummary("Create a tenant with its domains, store and first owner; a retry of the same request returns it (200)");
         api.MapGet("/", ListTenants).WithName("ListTenants").WithSummary("List tenants, optionally by status");
         api.MapGet("/{identifier}", GetTenant).WithName("GetTenant");
         api.MapPost("/{identifier}/suspend", SuspendTenant).WithName("SuspendTenant");
@@ -31,7 +31,7 @@ public static class TenantsApi
         return app;
     }
 
-    public static async Task<Results<Created<TenantResponse>, ValidationProblem>> CreateTenant(
+    public static async Task<Results<Created<TenantResponse>, Ok<TenantResponse>, ValidationProblem>> CreateTenant(
         CreateTenantRequest request, TenantProvisioner provisioner, TenantValidation validation, FirstOwner owner, CancellationToken cancellationToken)
     {
         var parseErrors = new Dictionary<string, string[]>();
@@ -59,13 +59,11 @@ public static class TenantsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var tenant = await provisioner.ProvisionAsync(newTenant, cancellationToken);
-        if (request.Owner is { } first)
-        {
-            await owner.AddAsync(tenant, first.Email!, first.Password, cancellationToken);
-        }
-
-        return TypedResults.Created($"/api/tenants/{tenant.Identifier}", TenantResponse.From(tenant));
+        // The owner commits with the tenant; a retry of the same request after a crash completes it or finds it made.
+        var (tenant, created) = await provisioner.CreateAsync(newTenant, request.Owner is { } first ? owner.For(first.Email!, first.Password) : null, cancellationToken);
+        return created
+            ? TypedResults.Created($"/api/tenants/{tenant.Identifier}", TenantResponse.From(tenant))
+            : TypedResults.Ok(TenantResponse.From(tenant));
     }
 
     public static async Task<Results<Ok<List<TenantResponse>>, ValidationProblem>> ListTenants(

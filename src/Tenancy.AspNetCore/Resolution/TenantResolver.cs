@@ -148,6 +148,9 @@ public sealed class TenantResolver(TenantLookup lookup, TenancyOptions options)
         TenantStatus.Deleted => UnknownTenant(resolved.Tenant.Identifier),
         TenantStatus.Suspended => new TenantResolution.Rejected(
             StatusCodes.Status403Forbidden, "Tenant suspended", $"Tenant '{resolved.Tenant.Identifier}' is suspended."),
+        // Its store may not exist yet: nothing is served until the creation has committed.
+        TenantStatus.Provisioning => new TenantResolution.Rejected(
+            StatusCodes.Status503ServiceUnavailable, "Tenant being created", $"Tenant '{resolved.Tenant.Identifier}' is still being created; retry when its creation has completed."),
         _ => resolved,
     };
 

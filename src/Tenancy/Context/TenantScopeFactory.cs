@@ -13,11 +13,11 @@ public sealed class TenantScopeFactory(IServiceScopeFactory scopes, TenantLookup
     public TenantScope BeginScope(TenantInfo tenant) => new(tenant, scopes);
 
     /// <summary>Runs <paramref name="work"/> as the tenant named <paramref name="identifier"/>.</summary>
-    /// <exception cref="TenantNotFoundException">No such tenant, or it is deleted.</exception>
+    /// <exception cref="TenantNotFoundException">No such tenant, or it is deleted or still being created.</exception>
     public async Task<T> RunAsync<T>(string identifier, Func<TenantScope, Task<T>> work, CancellationToken cancellationToken = default)
     {
         var tenant = await lookup.FindByIdentifierAsync(identifier, cancellationToken);
-        if (tenant is null || tenant.Status == TenantStatus.Deleted)
+        if (tenant is null || tenant.Status is TenantStatus.Deleted or TenantStatus.Provisioning)
         {
             throw new TenantNotFoundException(identifier);
         }

@@ -143,7 +143,7 @@ public sealed class TenantMigrationRunner(
                    t.isolation, t.database_name, t.connection_reference
             FROM tenancy.tenants t
             LEFT JOIN tenancy.tenant_migrations m ON m.tenant_id = t.id
-            WHERE t.status <> 'Deleted' AND t.isolation IN ('Schema', 'Database') AND ($1::text[] IS NULL OR t.identifier = ANY($1))
+            WHERE t.status NOT IN ('Deleted', 'Provisioning') AND t.isolation IN ('Schema', 'Database') AND ($1::text[] IS NULL OR t.identifier = ANY($1))
             GROUP BY t.id
             ORDER BY t.identifier
             """);

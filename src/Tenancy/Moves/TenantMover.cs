@@ -119,7 +119,7 @@ public sealed class TenantMover(
     private async Task<Tenant> LoadAsync(string identifier, CancellationToken cancellationToken)
     {
         await using var command = registry.CreateCommand(
-            "SELECT id, isolation, schema_name, database_name, connection_reference FROM tenancy.tenants WHERE identifier = $1 AND status <> 'Deleted'");
+            "SELECT id, isolation, schema_name, database_name, connection_reference FROM tenancy.tenants WHERE identifier = $1 AND status NOT IN ('Deleted', 'Provisioning')");
         command.Parameters.Add(new NpgsqlParameter { Value = identifier });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))

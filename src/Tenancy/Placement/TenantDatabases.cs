@@ -31,6 +31,21 @@ public static class TenantDatabases
             }
         }
 
+        await RecreateAsync(stores, databaseName, reference, schemaName, scripts, cancellationToken);
+    }
+
+    /// <summary>
+    /// Drops <paramref name="databaseName"/> if it exists, then creates it with the tenant's schema at
+    /// <paramref name="scripts"/>, for a caller that owns the name (provisioning, under its registry row's lease).
+    /// </summary>
+    public static async Task RecreateAsync(
+        TenantStoreConnections stores,
+        string databaseName,
+        string? reference,
+        string schemaName,
+        IReadOnlyList<TenantMigrationScript> scripts,
+        CancellationToken cancellationToken)
+    {
         await DropAsync(stores, databaseName, reference, cancellationToken);
         await using (var server = await OpenServerAsync(stores, reference, cancellationToken))
         {

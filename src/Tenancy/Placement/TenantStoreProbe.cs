@@ -24,7 +24,7 @@ public sealed class TenantStoreProbe(
         var tenants = new List<TenantInfo>();
         await using (var command = registry.CreateCommand("""
             SELECT id, identifier, isolation, schema_name, database_name, connection_reference
-            FROM tenancy.tenants WHERE status <> 'Deleted' ORDER BY identifier
+            FROM tenancy.tenants WHERE status NOT IN ('Deleted', 'Provisioning') ORDER BY identifier
             """))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {

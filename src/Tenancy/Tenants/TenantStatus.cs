@@ -6,6 +6,12 @@ public enum TenantStatus
     Active,
     Suspended,
     Deleted,
+
+    /// <summary>
+    /// Being created (a database-tier tenant, whose database is made outside any transaction): the row holds the
+    /// identifier, domains and database name until the creation completes, or a retry or the Worker removes it. Never served.
+    /// </summary>
+    Provisioning,
 }
 
 public enum TenantIsolation

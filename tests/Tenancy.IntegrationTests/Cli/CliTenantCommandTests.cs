@@ -71,14 +71,16 @@ public sealed class CliTenantCommandTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Creating_a_taken_identifier_fails_with_taken()
+    public async Task Creating_a_taken_identifier_fails_with_taken_and_the_same_command_again_finds_it_made()
     {
         var identifier = PostgresFixture.NewIdentifier("cli");
         await _cli.ExpectAsync(ExitCodes.Ok, "tenants", "create", identifier, "--name", "First");
 
         var again = await _cli.ExpectAsync(ExitCodes.Failed, "tenants", "create", identifier, "--name", "Second");
+        var retried = await _cli.ExpectAsync(ExitCodes.Ok, "tenants", "create", identifier, "--name", "First");
 
-        Assert.Equal($"tenancy: error: The identifier '{identifier}' is taken.", Assert.Single(again.ErrorLines));
+        Assert.Equal($"tenancy: error: The identifier '{identifier}' is taken by a tenant (active) whose name differs from this request.", Assert.Single(again.ErrorLines));
+        Assert.Contains($"tenant {identifier} already exists as requested", retried.Output, StringComparison.Ordinal);
         Assert.Equal(1, await _cli.CountAsync("SELECT count(*) FROM tenancy.tenants WHERE identifier = $1", identifier));
     }
 

@@ -110,7 +110,7 @@ public sealed class DatabaseTierTests(PostgresFixture fixture)
         Assert.Equal(TenantIsolation.Database, tenant.Isolation);
         var conflict = await Assert.ThrowsAsync<TenantConflictException>(() =>
             tiers.Services.GetRequiredService<TenantProvisioner>().ProvisionAsync(new NewTenant(identifier, "Again", Isolation: TenantIsolation.Database)));
-        Assert.Contains(identifier.Replace('-', '_'), conflict.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{identifier}' is taken by a tenant (active) whose name differs", conflict.Message, StringComparison.Ordinal);
     }
 
     [Fact]

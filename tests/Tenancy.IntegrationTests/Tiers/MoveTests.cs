@@ -102,7 +102,7 @@ public sealed class MoveTests(PostgresFixture fixture)
 
         await Assert.ThrowsAsync<Registry.TenantStateException>(() => mover.MoveAsync(tenant.Identifier, TenantIsolation.Schema));
         await Assert.ThrowsAsync<TenantNotFoundException>(() => mover.MoveAsync("nobody-here", TenantIsolation.Shared));
-        await Assert.ThrowsAsync<Provisioning.TenantValidationException>(() => mover.MoveAsync(tenant.Identifier, TenantIsolation.Shared, "anything"));
+        await Assert.ThrowsAsync<Tenancy.Provisioning.TenantValidationException>(() => mover.MoveAsync(tenant.Identifier, TenantIsolation.Shared, "anything"));
         Assert.Equal(TenantIsolation.Schema, (await tiers.FindAsync(tenant.Identifier)).Isolation);
     }
 

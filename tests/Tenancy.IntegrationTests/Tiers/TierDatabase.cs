@@ -34,7 +34,7 @@ internal sealed class TierDatabase
 
     public string Role { get; }
 
-    public static async Task<TierDatabase> CreateAsync(PostgresFixture fixture, IDictionary<string, string?>? settings = null)
+    public static async Task<TierDatabase> CreateAsync(PostgresFixture fixture, IDictionary<string, string?>? settings = null, Action<HostApplicationBuilder>? configure = null)
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];
         var (database, role, password) = ("tiers_" + suffix, "app_" + suffix, Guid.NewGuid().ToString("N"));
@@ -55,6 +55,7 @@ internal sealed class TierDatabase
             ["ConnectionStrings:tenancydb-app"] = application,
         });
         builder.AddTenancy<SalesDbContext>("tenancydb");
+        configure?.Invoke(builder);
         var services = builder.Build().Services;
         await services.GetRequiredService<TenantMigrationRunner>().MigrateSharedAsync();
         return new TierDatabase(services, owner, application, role);
