@@ -28,7 +28,7 @@ public sealed class AuthorizationWithoutRedisTests(TwoApiInstancesFixture fixtur
     {
         var tenant = await System.First.CreateTenantAsync();
         var host = $"{tenant}.localhost";
-        const string password = "leaver password 1234";
+        const string password = "quiet harbour 1234 exit";
         var leaver = await System.First.AddMemberAsync(tenant, "leaver@example.com", password, "admin");
         var token = await System.First.SignInAsync(tenant, "leaver@example.com", password);
         foreach (var api in new[] { System.First, System.Second })
@@ -68,7 +68,7 @@ public sealed class AuthorizationWithoutRedisTests(TwoApiInstancesFixture fixtur
         var tenant = await System.First.CreateTenantAsync();
         var host = $"{tenant}.localhost";
         const string email = "reader@example.com";
-        const string password = "reader password 1234";
+        const string password = "quiet harbour 1234 read";
         var reader = await System.First.AddMemberAsync(tenant, email, password, "member");
         var tenantId = (await TenancyClient.ReadAsync(await System.First.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}"))).GetProperty("id").GetGuid();
 
@@ -100,7 +100,7 @@ public sealed class AuthorizationWithoutRedisTests(TwoApiInstancesFixture fixtur
     {
         var tenant = await System.First.CreateTenantAsync();
         var host = $"{tenant}.localhost";
-        const string password = "demoted password 1234";
+        const string password = "quiet harbour 1234 down";
         var demoted = await System.First.AddMemberAsync(tenant, "demoted@example.com", password, "admin");
         var token = await System.First.SignInAsync(tenant, "demoted@example.com", password);
         foreach (var api in new[] { System.First, System.Second })
