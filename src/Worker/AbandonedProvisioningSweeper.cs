@@ -10,32 +10,14 @@ namespace Tenancy.Worker;
 internal sealed partial class AbandonedProvisioningSweeper(
     AbandonedProvisioningReaper reaper,
     IOptions<ProvisioningOptions> options,
-    ILogger<AbandonedProvisioningSweeper> logger) : BackgroundService
+    ILogger<AbandonedProvisioningSweeper> logger) : TenantSweeper(logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds));
-        do
-        {
-            try
-            {
-                foreach (var identifier in await reaper.RemoveAbandonedAsync(stoppingToken))
-                {
-                    LogRemoved(identifier);
-                }
-            }
-            catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
-            {
-                // The registry may not be migrated yet, or PostgreSQL is briefly away: the next sweep retries.
-                LogSweepFailed(ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override string What => "abandoned tenant creations";
+
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds);
+
+    protected override Task<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken) => reaper.RemoveAbandonedAsync(cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Removed the abandoned creation of tenant {Identifier} (its database and registry row); a new request can create it again")]
-    private partial void LogRemoved(string identifier);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeping abandoned tenant creations failed; will retry")]
-    private partial void LogSweepFailed(Exception exception);
+    protected override partial void LogSwept(string identifier);
 }

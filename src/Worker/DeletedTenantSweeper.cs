@@ -6,32 +6,14 @@ namespace Tenancy.Worker;
 internal sealed partial class DeletedTenantSweeper(
     TenantDataReaper reaper,
     IConfiguration configuration,
-    ILogger<DeletedTenantSweeper> logger) : BackgroundService
+    ILogger<DeletedTenantSweeper> logger) : TenantSweeper(logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(configuration.GetValue("Tenancy:Deletion:SweepIntervalSeconds", 5)));
-        do
-        {
-            try
-            {
-                foreach (var identifier in await reaper.DropDeletedTenantsAsync(stoppingToken))
-                {
-                    LogDropped(identifier);
-                }
-            }
-            catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
-            {
-                // The registry may not be migrated yet, or PostgreSQL is briefly away: the next sweep retries.
-                LogSweepFailed(ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override string What => "deleted tenants";
+
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(configuration.GetValue("Tenancy:Deletion:SweepIntervalSeconds", 5));
+
+    protected override Task<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken) => reaper.DropDeletedTenantsAsync(cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dropped the data of deleted tenant {Identifier}")]
-    private partial void LogDropped(string identifier);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeping deleted tenants failed; will retry")]
-    private partial void LogSweepFailed(Exception exception);
+    protected override partial void LogSwept(string identifier);
 }
