@@ -21,9 +21,11 @@ public sealed class AppHostLifecycleTests
 
         Assert.All(processes, pid => Assert.False(ProcessTree.IsRunning(pid), $"process {pid} outlived the AppHost"));
         // What every resource printed, from initdb to the stop: services stop before the servers they use.
-        var bad = logs.Lines.Where(line => line.Contains("ERROR", StringComparison.Ordinal) || line.Contains("FATAL", StringComparison.Ordinal)
-            || line.Contains("fail:", StringComparison.Ordinal) || line.Contains("Unhandled exception", StringComparison.Ordinal)).ToList();
-        Assert.True(bad.Count == 0, "a normal start and stop logged:\n" + string.Join('\n', bad.Take(20)));
+        var lines = logs.Lines.ToList();
+        var bad = lines.Select((line, i) => (line, i)).Where(l => l.line.Contains("ERROR", StringComparison.Ordinal) || l.line.Contains("FATAL", StringComparison.Ordinal)
+            || l.line.Contains("fail:", StringComparison.Ordinal) || l.line.Contains("Unhandled exception", StringComparison.Ordinal)).ToList();
+        // Each with the lines that follow it: a console logger writes the message on the next line.
+        Assert.True(bad.Count == 0, "a normal start and stop logged:\n" + string.Join('\n', bad.Take(10).Select(l => string.Join('\n', lines.Skip(l.i).Take(4)))));
         Assert.Contains(logs.Lines, line => line.Contains("initdb", StringComparison.Ordinal));
     }
 

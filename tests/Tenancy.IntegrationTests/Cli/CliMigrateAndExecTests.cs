@@ -23,7 +23,7 @@ public sealed class CliMigrateAndExecTests(PostgresFixture postgres) : IDisposab
 
         var before = await cli.ExpectAsync(ExitCodes.Pending, "migrate", "--check");
         // The registry's migrations and the shared tier's schema (every tenant migration, applied once to it).
-        Assert.Contains("shared: 4 pending", before.Output, StringComparison.Ordinal);
+        Assert.Contains("shared: 5 pending", before.Output, StringComparison.Ordinal);
 
         var migrated = await cli.ExpectAsync(ExitCodes.Ok, "migrate");
         Assert.Contains("shared: applied ", migrated.Output, StringComparison.Ordinal);

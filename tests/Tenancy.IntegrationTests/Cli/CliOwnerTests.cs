@@ -16,7 +16,7 @@ public sealed partial class CliOwnerTests(PostgresFixture postgres)
     {
         var identifier = PostgresFixture.NewIdentifier("own");
         var email = $"Owner@{identifier}.Example";
-        const string password = "a long owner password";
+        const string password = "a long secret phrase";
 
         await _cli.ExpectAsync(ExitCodes.Ok, "tenants", "create", identifier, "--name", "Owned", "--owner-email", email, "--owner-password", password);
 

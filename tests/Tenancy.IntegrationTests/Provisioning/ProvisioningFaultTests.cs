@@ -21,7 +21,7 @@ namespace Tenancy.IntegrationTests.Provisioning;
 [Collection(PostgresCollection.Name)]
 public sealed class ProvisioningFaultTests(PostgresFixture fixture, ITestOutputHelper output)
 {
-    private const string OwnerPassword = "a long owner password";
+    private const string OwnerPassword = "a long secret phrase";
 
     [Theory]
     [InlineData(TenantIsolation.Shared)]
