@@ -26,15 +26,19 @@ public sealed class CliAgainstApiTests(CliAppHostFixture fixture, ITestOutputHel
         var product = await _client.CreateProductAsync(tenant, "CLI-1", "made after a CLI create");
         Assert.Equal(["CLI-1"], await SkusAsync(tenant));
 
+        // Registry changes reach the Api as a NOTIFY, a few milliseconds after the CLI's commit.
         await CliAsync("domains", "add", tenant, domain);
+        await ReachesApiAsync("domains add", async () => (await _client.SendAsync(HttpMethod.Get, "/api/products", host: domain)).StatusCode == HttpStatusCode.OK);
         Assert.Equal(["CLI-1"], await SkusAsync(tenant, host: domain));
         await CliAsync("domains", "remove", tenant, domain);
-        await TenancyClient.AssertProblemAsync(await _client.SendWithTokenAsync(null, HttpMethod.Get, "/api/products", host: domain), HttpStatusCode.NotFound);
+        await ReachesApiAsync("domains remove", async () => (await _client.SendWithTokenAsync(null, HttpMethod.Get, "/api/products", host: domain)).StatusCode == HttpStatusCode.NotFound);
 
         await CliAsync("tenants", "suspend", tenant);
+        await ReachesApiAsync("suspend", async () => (await _client.AsTenant(tenant, HttpMethod.Get, "/api/products")).StatusCode == HttpStatusCode.Forbidden);
         var suspended = await TenancyClient.AssertProblemAsync(await _client.AsTenant(tenant, HttpMethod.Get, "/api/products"), HttpStatusCode.Forbidden);
         Assert.Contains("suspended", suspended.GetProperty("detail").GetString(), StringComparison.Ordinal);
         await CliAsync("tenants", "resume", tenant);
+        await ReachesApiAsync("resume", async () => (await _client.AsTenant(tenant, HttpMethod.Get, "/api/products")).StatusCode == HttpStatusCode.OK);
         Assert.Equal(["CLI-1"], await SkusAsync(tenant));
 
         await CliAsync("migrate");
@@ -47,16 +51,10 @@ public sealed class CliAgainstApiTests(CliAppHostFixture fixture, ITestOutputHel
         Assert.Equal("made after a CLI create", await ProductNameAsync(tenant, product));
         await CliAsync("tenants", "cache", "purge", tenant);
         // The purge is one INCR in Redis; the Api hears the new generation over Redis pub/sub, a few milliseconds later.
-        var purged = System.Diagnostics.Stopwatch.StartNew();
-        while (await ProductNameAsync(tenant, product) != "changed in the database")
-        {
-            Assert.True(purged.Elapsed < TimeSpan.FromSeconds(2), "the Api still served the purged entry 2 s after the CLI's purge");
-            await Task.Delay(20);
-        }
-
-        output.WriteLine($"the purge reached the Api {purged.ElapsedMilliseconds} ms after the CLI returned");
+        await ReachesApiAsync("cache purge", async () => await ProductNameAsync(tenant, product) == "changed in the database");
 
         await CliAsync("tenants", "delete", tenant);
+        await ReachesApiAsync("delete", async () => (await _client.AsTenant(tenant, HttpMethod.Get, "/api/products")).StatusCode == HttpStatusCode.NotFound);
         await TenancyClient.AssertProblemAsync(await _client.AsTenant(tenant, HttpMethod.Get, "/api/products"), HttpStatusCode.NotFound);
         // A refused command leaves the exit code and one line, and the Api as it was.
         var (code, _, error) = await RunAsync("tenants", "resume", tenant);
@@ -134,6 +132,19 @@ public sealed class CliAgainstApiTests(CliAppHostFixture fixture, ITestOutputHel
         using var error = new StringWriter();
         var code = await TenancyCli.RunAsync([.. args, "--apphost-data", fixture.App.DataDirectory()], text, error);
         return (code, text.ToString(), error.ToString());
+    }
+
+    /// <summary>Waits up to 2 s for what a CLI command changed to show through the Api, and says how long it took.</summary>
+    private async Task ReachesApiAsync(string command, Func<Task<bool>> shows)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!await shows())
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(2), $"the Api did not show the CLI's {command} 2 s after it returned");
+            await Task.Delay(20);
+        }
+
+        output.WriteLine($"the CLI's {command} reached the Api {waited.ElapsedMilliseconds} ms after it returned");
     }
 
     private async Task<List<string?>> SkusAsync(string tenant, string? host = null)
