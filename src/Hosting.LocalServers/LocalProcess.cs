@@ -12,19 +12,36 @@ internal static class LocalProcess
 
     private const string SetPriv = "/usr/bin/setpriv";
     private const string Env = "/usr/bin/env";
+    private const int FirstPort = 20000;
+    private const int EphemeralStart = 32768;
 
     private static readonly string[] CleanEnvironment = ["-i", "PATH=/usr/bin:/bin", "LC_ALL=C"];
     private static readonly string[] AsServiceUserArgs = [$"--reuid={ServiceUser}", $"--regid={ServiceUser}", "--init-groups", "--"];
 
     /// <summary>
     /// A free loopback port. The servers listen on it themselves (no proxy in front: every query would pay for one);
-    /// DCP needs the port up front for an endpoint it does not proxy.
+    /// DCP needs the port up front for an endpoint it does not proxy. Picked below Linux's ephemeral range
+    /// (32768–60999): a port from that range, free now, can become the source port of any outgoing connection
+    /// before the server binds it, and the server then fails to start.
     /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = Random.Shared.Next(FirstPort, EphemeralStart);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // In use: try another.
+            }
+        }
+
+        throw new DistributedApplicationException($"no free loopback port between {FirstPort} and {EphemeralStart}");
     }
 
     /// <summary>

@@ -56,9 +56,50 @@ public static class TestAppHost
     {
         var app = await builder.BuildAsync();
         using var timeout = new CancellationTokenSource(StartTimeout);
-        await app.StartAsync(timeout.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
+        try
+        {
+            await app.StartAsync(timeout.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the system did not start in {StartTimeout.TotalMinutes} min:\n{await DescribeResourcesAsync(app)}");
+        }
+
         return app;
+    }
+
+    /// <summary>Each resource's state, health and last lines of output: why a start did not finish.</summary>
+    private static async Task<string> DescribeResourcesAsync(DistributedApplication app)
+    {
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+        var logs = app.Services.GetRequiredService<ResourceLoggerService>();
+        var report = new System.Text.StringBuilder();
+        foreach (var resource in model.Resources)
+        {
+            var snapshot = app.ResourceNotifications.TryGetCurrentState(resource.Name, out var current) ? current.Snapshot : null;
+            report.AppendLine($"{resource.Name}: {snapshot?.State?.Text ?? "no state"}, health {snapshot?.HealthStatus?.ToString() ?? "unknown"}");
+            var lines = new List<string>();
+            using var read = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await foreach (var batch in logs.GetAllAsync(resource.Name).WithCancellation(read.Token))
+                {
+                    lines.AddRange(batch.Select(line => line.Content));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // What was read in time is enough.
+            }
+
+            foreach (var line in lines.TakeLast(8))
+            {
+                report.AppendLine("    " + line);
+            }
+        }
+
+        return report.ToString();
     }
 
     public static string DataDirectory(this DistributedApplication app) =>
