@@ -42,10 +42,28 @@ public static class ProductsEndpoint
     public static async Task<PaginatedItems<ProductResponse>> ListProducts([AsParameters] PaginationRequest page, BaselineDbContext db, CancellationToken cancellationToken)
     {
         var query = db.Products.AsNoTracking().OrderBy(p => p.Sku).Select(p => new ProductResponse(p.Id, p.Sku, p.Name, p.Price));
-        return new(
-            page.PageIndex,
-            page.PageSize,
-            await query.LongCountAsync(cancellationToken),
-            await query.Skip(page.PageIndex * page.PageSize).Take(page.PageSize).ToListAsync(cancellationToken));
+        var rows = await query.Skip(page.PageIndex * page.PageSize).Take(page.PageSize)
+            .Select(item => new { Item = item, Total = query.LongCount() })
+            .ToListAsync(cancellationToken);
+        var total = rows.Count > 0 ? rows[0].Total : page.PageIndex == 0 ? 0 : await query.LongCountAsync(cancellationToken);
+        return new(page.PageIndex, page.PageSize, total, rows.ConvertAll(row => row.Item));
+    }
+}
+
+/// <summary>The first page of products as JSON bytes, read once: what the memory endpoint returns.</summary>
+public sealed class ProductsInMemory(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+{
+    private byte[]? _bytes;
+
+    public async ValueTask<byte[]> GetAsync(CancellationToken cancellationToken)
+    {
+        if (_bytes is null)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var page = await ProductsEndpoint.ListProducts(new PaginationRequest(), scope.ServiceProvider.GetRequiredService<BaselineDbContext>(), cancellationToken);
+            _bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(page, json.Value.SerializerOptions);
+        }
+
+        return _bytes;
     }
 }

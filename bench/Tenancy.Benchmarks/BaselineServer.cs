@@ -45,6 +45,11 @@ internal sealed class BaselineServer : IAsyncDisposable
             ["ConnectionStrings__benchdb"] = connectionString,
             ["Baseline__ServiceDefaults"] = withServiceDefaults ? "true" : "false",
         };
+        foreach (var (key, value) in BenchAuth.BaselineSettings)
+        {
+            environment[key] = value;
+        }
+
         foreach (var (key, value) in environment)
         {
             startInfo.Environment[key] = value;

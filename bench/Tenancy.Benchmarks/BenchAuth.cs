@@ -37,6 +37,10 @@ internal static class BenchAuth
         .WithEnvironment($"Tenancy__Auth__SigningKeys__{KeyId}", Convert.ToBase64String(Key))
         .WithEnvironment("Tenancy__Auth__ActiveKeyId", KeyId);
 
+    /// <summary>The Api's signing key for bench/Baseline, which validates the same tokens the same way.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> BaselineSettings =>
+        [new("Baseline__SigningKey", Convert.ToBase64String(Key)), new("Baseline__SigningKeyId", KeyId)];
+
     /// <summary>Signs <paramref name="platform"/> in as the system's platform admin (<see cref="TestAdmin"/>, a default header from then on).</summary>
     public static async Task SignInPlatformAsync(HttpClient platform, CancellationToken cancellationToken)
     {

@@ -33,10 +33,16 @@ public sealed record PaginatedItems<T>(int PageIndex, int PageSize, long Count, 
 
 internal static class PaginationExtensions
 {
-    public static async Task<PaginatedItems<T>> ToPageAsync<T>(this IQueryable<T> query, PaginationRequest page, CancellationToken cancellationToken) =>
-        new(
-            page.PageIndex,
-            page.PageSize,
-            await query.LongCountAsync(cancellationToken),
-            await query.Skip(page.PageIndex * page.PageSize).Take(page.PageSize).ToListAsync(cancellationToken));
+    /// <summary>
+    /// The page and the total in one statement (an uncorrelated subquery, which PostgreSQL evaluates once); only a page
+    /// past the end, which has no row to carry the total, costs a second one.
+    /// </summary>
+    public static async Task<PaginatedItems<T>> ToPageAsync<T>(this IQueryable<T> query, PaginationRequest page, CancellationToken cancellationToken)
+    {
+        var rows = await query.Skip(page.PageIndex * page.PageSize).Take(page.PageSize)
+            .Select(item => new { Item = item, Total = query.LongCount() })
+            .ToListAsync(cancellationToken);
+        var total = rows.Count > 0 ? rows[0].Total : page.PageIndex == 0 ? 0 : await query.LongCountAsync(cancellationToken);
+        return new(page.PageIndex, page.PageSize, total, rows.ConvertAll(row => row.Item));
+    }
 }

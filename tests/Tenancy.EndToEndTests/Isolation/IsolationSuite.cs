@@ -63,6 +63,35 @@ public abstract class IsolationSuite(AppHostFixture fixture)
         }
     }
 
+    [Theory]
+    [InlineData("shared")]
+    [InlineData("schema")]
+    [InlineData("database")]
+    public async Task A_pages_total_counts_the_tenants_own_rows_on_every_tier(string isolation)
+    {
+        var (a, b) = (await _client.CreateTenantOnTierAsync(isolation), await _client.CreateTenantOnTierAsync(isolation));
+        foreach (var sku in new[] { "A-1", "A-2", "A-3", "A-4", "A-5" })
+        {
+            await _client.CreateProductAsync(a, sku, "a's");
+        }
+
+        await _client.CreateProductAsync(b, "B-1", "b's");
+
+        // "count: skus" of one page of two.
+        async Task<string> PageAsync(string tenant, int index)
+        {
+            var page = await TenancyClient.ReadAsync(await _client.AsTenant(tenant, HttpMethod.Get, $"/api/products?pageSize=2&pageIndex={index}"));
+            return $"{page.GetProperty("count").GetInt64()}: {string.Join(',', page.GetProperty("data").EnumerateArray().Select(p => p.GetProperty("sku").GetString()))}";
+        }
+
+        Assert.Equal("5: A-1,A-2", await PageAsync(a, 0));
+        Assert.Equal("5: A-5", await PageAsync(a, 2));
+        // Past the end: no row carries the total, which is still the tenant's own.
+        Assert.Equal("5: ", await PageAsync(a, 3));
+        Assert.Equal("1: B-1", await PageAsync(b, 0));
+        Assert.Equal("1: ", await PageAsync(b, 1));
+    }
+
     [Fact]
     public async Task Raw_sql_on_the_applications_connection_reads_no_shared_row_of_any_tenant()
     {
