@@ -68,16 +68,25 @@ public static class TenancyExtensions
         services.AddSingleton<TenantStoreProbe>();
         services.AddOptions<TenantMoveOptions>().Bind(builder.Configuration.GetSection(TenantMoveOptions.SectionName));
         services.AddSingleton<TenantMover>();
-        // Options per scope: the connection depends on the scope's tenant (a database-tier tenant has its own pool).
+        // Options once for the process; the connection, which depends on the scope's tenant (a database-tier tenant has
+        // its own pool), is the scope's TenantConnection, handed over when the context first connects. Registered
+        // before AddDbContext, whose own registration of the context then stands aside.
         // Not enriched (EnrichNpgsqlDbContext): its DbContext health check would need a tenant, which no health check
         // has, and its retries would refuse the explicit transactions; its tracing and metrics are Npgsql's, which the
         // data source's integration already records for every connection, this context's included.
+        var createContext = ActivatorUtilities.CreateFactory<TTenantDbContext>([]);
+        services.AddScoped(sp =>
+        {
+            var context = createContext(sp, null);
+            context.ConnectionSource = sp.GetRequiredService<TenantConnection>();
+            return context;
+        });
         services.AddDbContext<TTenantDbContext>(
             (sp, options) => options
-                .UseNpgsql(sp.GetRequiredService<TenantConnection>().Connection)
+                .UseNpgsql()
                 .UseSnakeCaseNamingConvention()
-                .AddInterceptors(TenantSchemaInterceptor.Instance, TenantRowSecurityTransactionInterceptor.Instance, sp.GetRequiredService<TenantWriteGuard>()),
-            optionsLifetime: ServiceLifetime.Scoped);
+                .AddInterceptors(TenantConnectionInterceptor.Instance, TenantSchemaInterceptor.Instance, TenantRowSecurityTransactionInterceptor.Instance, sp.GetRequiredService<TenantWriteGuard>()),
+            optionsLifetime: ServiceLifetime.Singleton);
 
         services.AddSingleton<TenantContext>();
         services.AddSingleton<ITenantContextAccessor>(sp => sp.GetRequiredService<TenantContext>());

@@ -12,6 +12,7 @@ public sealed record ProductRequest(
     [property: Required, StringLength(200, MinimumLength = 1)] string Name,
     [property: Range(typeof(decimal), "0", "1000000000"), DecimalPlaces(2)] decimal Price);
 
+[System.ComponentModel.ImmutableObject(true)]
 public sealed record ProductResponse(Guid Id, string Sku, string Name, decimal Price);
 
 public static class ProductsApi

@@ -29,6 +29,9 @@ public sealed record PaginationRequest(
     [property: Range(1, 100)] int PageSize = 20,
     [property: Range(0, 1_000_000)] int PageIndex = 0);
 
+// Immutable as far as the cache knows: its memory tier hands every hit this same instance instead of a copy
+// deserialized per request.
+[System.ComponentModel.ImmutableObject(true)]
 public sealed record PaginatedItems<T>(int PageIndex, int PageSize, long Count, IReadOnlyList<T> Data);
 
 internal static class PaginationExtensions

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Tenancy.Context;
+using Tenancy.Placement;
 using Tenancy.Tenants;
 
 namespace Tenancy.Isolation;
@@ -25,6 +26,9 @@ public abstract class TenantDbContext : DbContext
     }
 
     public TenantInfo? Tenant { get; }
+
+    /// <summary>Where the context's connection comes from: its DI scope's (set by the registration of AddTenancy).</summary>
+    internal TenantConnection? ConnectionSource { get; set; }
 
     /// <summary>The query filters' parameter; EF reads it from this instance on every query.</summary>
     protected Guid CurrentTenantId => Tenant?.Id ?? Guid.Empty;

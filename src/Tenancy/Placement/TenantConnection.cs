@@ -1,21 +1,22 @@
 using Npgsql;
-using Tenancy.Context;
 using Tenancy.Tenants;
 
 namespace Tenancy.Placement;
 
 /// <summary>
-/// The connection a DI scope's tenant DbContext uses, chosen by the scope's tenant: the application pool of the
+/// The connection a DI scope's tenant DbContext uses, chosen by the context's tenant: the application pool of the
 /// main database for the shared and schema tiers, the tenant database's own small pool for the database tier
-/// (held until the scope ends).
+/// (held until the scope ends). Handed to EF Core when the context first needs a connection
+/// (<see cref="TenantConnectionInterceptor"/>), so a context that is never queried costs none.
 /// </summary>
-public sealed class TenantConnection(ITenantContextAccessor tenantContext, TenantApplicationDataSource application, TenantDatabasePools pools, TenantStoreConnections connections)
+public sealed class TenantConnection(TenantApplicationDataSource application, TenantDatabasePools pools, TenantStoreConnections connections)
     : IDisposable
 {
     private TenantDatabasePools.Lease? _lease;
     private NpgsqlConnection? _connection;
 
-    public NpgsqlConnection Connection => _connection ??= Create();
+    /// <summary>The scope's connection, made for <paramref name="tenant"/> on first use.</summary>
+    public NpgsqlConnection For(TenantInfo? tenant) => _connection ??= Create(tenant);
 
     public void Dispose()
     {
@@ -23,9 +24,9 @@ public sealed class TenantConnection(ITenantContextAccessor tenantContext, Tenan
         _lease?.Dispose();
     }
 
-    private NpgsqlConnection Create()
+    private NpgsqlConnection Create(TenantInfo? tenant)
     {
-        if (tenantContext.Current is { Isolation: TenantIsolation.Database } tenant)
+        if (tenant is { Isolation: TenantIsolation.Database })
         {
             _lease = pools.Rent(connections.ApplicationFor(tenant));
             return _lease.DataSource.CreateConnection();
