@@ -21,6 +21,12 @@ public sealed class TenantCacheOptions
 
     public int MaximumPayloadBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// What each instance's memory (L1) holds at most, in payload bytes, whatever the number of tenants: past it the
+    /// least recently used entries go (and are read from Redis again).
+    /// </summary>
+    public long LocalSizeLimitBytes { get; set; } = 64L * 1024 * 1024;
+
     public int MaximumKeyLength { get; set; } = 512;
 
     /// <summary>Source-generated JSON metadata for every cached type (no reflection on the hot path).</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +18,9 @@ public static class TenantCachingExtensions
     public static IHostApplicationBuilder AddTenantCaching(this IHostApplicationBuilder builder, Action<TenantCacheOptions>? configure = null)
     {
         var services = builder.Services;
-        var options = services.AddOptions<TenantCacheOptions>().Bind(builder.Configuration.GetSection(TenantCacheOptions.SectionName));
+        var options = services.AddOptions<TenantCacheOptions>().Bind(builder.Configuration.GetSection(TenantCacheOptions.SectionName))
+            .Validate(o => o.LocalSizeLimitBytes >= o.MaximumPayloadBytes && o.MaximumPayloadBytes > 0, $"{TenantCacheOptions.SectionName}: LocalSizeLimitBytes is at least MaximumPayloadBytes, which is positive.")
+            .ValidateOnStart();
         if (configure is not null)
         {
             options.Configure(configure);
@@ -27,6 +30,9 @@ public static class TenantCachingExtensions
         services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((redis, sp) =>
             redis.ConnectionMultiplexerFactory = () => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()));
 
+        // HybridCache's memory tier; sized, so memory stays flat however many tenants are active.
+        services.AddMemoryCache();
+        services.AddOptions<MemoryCacheOptions>().Configure<IOptions<TenantCacheOptions>>((memory, tenantCache) => memory.SizeLimit = tenantCache.Value.LocalSizeLimitBytes);
         services.AddHybridCache().AddSerializerFactory<JsonTypeInfoSerializerFactory>();
         services.AddOptions<HybridCacheOptions>().Configure<IOptions<TenantCacheOptions>>((hybrid, tenantCache) =>
         {

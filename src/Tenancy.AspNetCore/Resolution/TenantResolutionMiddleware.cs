@@ -48,14 +48,15 @@ internal sealed class TenantResolutionMiddleware(
                 // http.server.request.duration by tier (and by tenant for the allow-listed few): bounded dimensions.
                 if (context.Features.Get<IHttpMetricsTagsFeature>() is { } metrics)
                 {
-                    foreach (var tag in metricTags.For(tenant))
+                    var tags = metricTags.For(tenant);
+                    for (var i = 0; i < tags.Count; i++)
                     {
-                        metrics.Tags.Add(tag);
+                        metrics.Tags.Add(tags[i]);
                     }
                 }
 
                 using (TenantContext.Enter(tenant))
-                using (logger.BeginScope(new Dictionary<string, object> { [TenantActivityProcessor.TenantIdTag] = tenant.Id, [TenantActivityProcessor.TenantIdentifierTag] = tenant.Identifier }))
+                using (logger.BeginScope(TenantTags.Of(tenant)))
                 {
                     await next(context);
                 }

@@ -18,7 +18,7 @@ public sealed class TenantActivityProcessor(ITenantContextAccessor tenants) : Ba
     {
         if (tenants.Current is { } tenant)
         {
-            data.SetTag(TenantIdTag, tenant.Id).SetTag(TenantIdentifierTag, tenant.Identifier);
+            data.SetTenantTags(tenant);
         }
     }
 }

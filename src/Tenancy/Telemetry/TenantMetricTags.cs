@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Tenancy.Tenants;
 
@@ -24,13 +25,12 @@ public sealed class TenantMetricTags(IOptions<TenantMetricsOptions> options)
     public const string TierTag = "tenant.tier";
 
     private readonly HashSet<string> _perTenant = new(options.Value.PerTenantMetrics, StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<TenantInfo, KeyValuePair<string, object?>[]> _tags = new();
 
-    public IEnumerable<KeyValuePair<string, object?>> For(TenantInfo tenant)
-    {
-        yield return new(TierTag, tenant.Plan);
-        if (_perTenant.Contains(tenant.Identifier))
-        {
-            yield return new(TenantActivityProcessor.TenantIdentifierTag, tenant.Identifier);
-        }
-    }
+    /// <summary>Made once per tenant instance: adding them to a request's metrics allocates nothing.</summary>
+    public IReadOnlyList<KeyValuePair<string, object?>> For(TenantInfo tenant) => _tags.GetValue(tenant, Create);
+
+    private KeyValuePair<string, object?>[] Create(TenantInfo tenant) => _perTenant.Contains(tenant.Identifier)
+        ? [new(TierTag, tenant.Plan), new(TenantActivityProcessor.TenantIdentifierTag, tenant.Identifier)]
+        : [new(TierTag, tenant.Plan)];
 }

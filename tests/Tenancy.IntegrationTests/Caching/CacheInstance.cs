@@ -21,7 +21,8 @@ internal sealed class CacheInstance : IAsyncDisposable
 
     public TenantCache Cache => Services.GetRequiredService<TenantCache>();
 
-    public static async Task<CacheInstance> StartAsync(PostgresFixture fixture)
+    /// <param name="settings">Configuration on top of the connection strings (e.g. <c>Tenancy:Cache:*</c>).</param>
+    public static async Task<CacheInstance> StartAsync(PostgresFixture fixture, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -29,6 +30,7 @@ internal sealed class CacheInstance : IAsyncDisposable
             ["ConnectionStrings:tenancydb"] = fixture.ConnectionString,
             ["ConnectionStrings:cache"] = fixture.CacheConnectionString,
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.AddNpgsqlDataSource("tenancydb");
         builder.AddRedisClient("cache", configureOptions: OptionalRedis.Configure);
         builder.AddTenancy<SalesDbContext>("tenancydb");

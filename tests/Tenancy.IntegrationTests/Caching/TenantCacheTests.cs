@@ -21,6 +21,41 @@ public sealed class TenantCacheTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task The_memory_tier_holds_no_more_than_its_size_limit_however_many_tenants_write_to_it()
+    {
+        const int limit = 64 * 1024;
+        await using var instance = await CacheInstance.StartAsync(fixture, new Dictionary<string, string?>
+        {
+            ["Tenancy:Cache:LocalSizeLimitBytes"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Tenancy:Cache:MaximumPayloadBytes"] = "16384",
+        });
+        var tenants = new List<Tenancy.Tenants.TenantInfo>();
+        for (var i = 0; i < 5; i++)
+        {
+            tenants.Add(await instance.CreateTenantAsync());
+        }
+
+        // 200 entries of about 1 KB: three times what the memory tier may hold.
+        foreach (var tenant in tenants)
+        {
+            for (var key = 0; key < 40; key++)
+            {
+                await instance.ReadAsync(tenant, $"page:{key}", $"{tenant.Identifier}:{key}:" + new string('x', 1000));
+            }
+        }
+
+        var memory = (Microsoft.Extensions.Caching.Memory.MemoryCache)instance.Services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>();
+        Assert.InRange(memory.Count, 1, limit / 1000);
+        // What left memory is still each tenant's own, read back from Redis.
+        foreach (var tenant in tenants)
+        {
+            var (value, miss) = await instance.ReadAsync(tenant, "page:0", "not read");
+            Assert.False(miss);
+            Assert.StartsWith($"{tenant.Identifier}:0:", value, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Hostile_logical_keys_cannot_reach_another_tenants_entries()
     {
         await using var instance = await CacheInstance.StartAsync(fixture);
