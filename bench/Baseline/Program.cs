@@ -33,6 +33,7 @@ builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJw
 {
     // What the Api checks of a token (Tenancy.Accounts' TokenIssuer.ValidationParameters), with the Api's key.
     jwt.MapInboundClaims = false;
+    jwt.SaveToken = false;
     jwt.TokenValidationParameters = new TokenValidationParameters
     {
         ValidIssuer = "tenancy",

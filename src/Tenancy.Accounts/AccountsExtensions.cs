@@ -42,6 +42,8 @@ public static class AccountsExtensions
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((jwt, keys) =>
         {
             jwt.MapInboundClaims = false;
+            // Nothing reads the token back from the authentication properties: not copying it there saves every request the work.
+            jwt.SaveToken = false;
             jwt.TokenValidationParameters = TokenIssuer.ValidationParameters(keys);
             jwt.Events = new JwtBearerEvents { OnTokenValidated = CheckSecurityStampAsync, OnChallenge = WriteChallengeAsync };
         });
