@@ -6,8 +6,8 @@ using Tenancy.Isolation;
 namespace Tenancy.Sales;
 
 /// <summary>The sample business domain of every tenant (the seeds' sales app); its migrations are the tenant migrations.</summary>
-public sealed class SalesDbContext(DbContextOptions<SalesDbContext> options, ITenantContextAccessor tenantContext)
-    : TenantDbContext(options, tenantContext)
+public sealed class SalesDbContext(DbContextOptions<SalesDbContext> options)
+    : TenantDbContext(options)
 {
     public DbSet<Location> Locations => Set<Location>();
 
@@ -86,5 +86,5 @@ public sealed class SalesDbContext(DbContextOptions<SalesDbContext> options, ITe
 internal sealed class SalesDbContextDesignTimeFactory : IDesignTimeDbContextFactory<SalesDbContext>
 {
     public SalesDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SalesDbContext>().UseNpgsql().UseSnakeCaseNamingConvention().Options, new TenantContext());
+        new(new DbContextOptionsBuilder<SalesDbContext>().UseNpgsql().UseSnakeCaseNamingConvention().Options);
 }

@@ -68,25 +68,21 @@ public static class TenancyExtensions
         services.AddSingleton<TenantStoreProbe>();
         services.AddOptions<TenantMoveOptions>().Bind(builder.Configuration.GetSection(TenantMoveOptions.SectionName));
         services.AddSingleton<TenantMover>();
-        // Options once for the process; the connection, which depends on the scope's tenant (a database-tier tenant has
-        // its own pool), is the scope's TenantConnection, handed over when the context first connects. Registered
-        // before AddDbContext, whose own registration of the context then stands aside.
+        // Contexts come from a pool and are bound to the scope's tenant and TenantConnection as each scope takes one:
+        // options are built once for the process, and a request answered from the cache constructs no context. The
+        // connection, which depends on the tenant (a database-tier tenant has its own pool), is handed over when the
+        // context first connects. The pool is this registration's own: no caller can take a context that is not bound.
         // Not enriched (EnrichNpgsqlDbContext): its DbContext health check would need a tenant, which no health check
         // has, and its retries would refuse the explicit transactions; its tracing and metrics are Npgsql's, which the
         // data source's integration already records for every connection, this context's included.
-        var createContext = ActivatorUtilities.CreateFactory<TTenantDbContext>([]);
-        services.AddScoped(sp =>
-        {
-            var context = createContext(sp, null);
-            context.ConnectionSource = sp.GetRequiredService<TenantConnection>();
-            return context;
-        });
-        services.AddDbContext<TTenantDbContext>(
-            (sp, options) => options
-                .UseNpgsql()
-                .UseSnakeCaseNamingConvention()
-                .AddInterceptors(TenantConnectionInterceptor.Instance, TenantSchemaInterceptor.Instance, TenantRowSecurityTransactionInterceptor.Instance, sp.GetRequiredService<TenantWriteGuard>()),
-            optionsLifetime: ServiceLifetime.Singleton);
+        services.AddSingleton(sp => new TenantDbContextPool<TTenantDbContext>(new DbContextOptionsBuilder<TTenantDbContext>()
+            .UseApplicationServiceProvider(sp)
+            .UseNpgsql()
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(TenantConnectionInterceptor.Instance, TenantSchemaInterceptor.Instance, TenantRowSecurityTransactionInterceptor.Instance, sp.GetRequiredService<TenantWriteGuard>())
+            .Options));
+        services.AddScoped(sp => sp.GetRequiredService<TenantDbContextPool<TTenantDbContext>>()
+            .Rent(sp.GetRequiredService<ITenantContextAccessor>().Current, sp.GetRequiredService<TenantConnection>()));
 
         services.AddSingleton<TenantContext>();
         services.AddSingleton<ITenantContextAccessor>(sp => sp.GetRequiredService<TenantContext>());

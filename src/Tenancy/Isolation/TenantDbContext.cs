@@ -7,28 +7,37 @@ using Tenancy.Tenants;
 namespace Tenancy.Isolation;
 
 /// <summary>
-/// Base of every DbContext that holds tenant data. It belongs to the tenant that was current when it was created;
-/// its commands reach only that tenant's schema (the <see cref="TenantSchemaInterceptor"/>, registered with the
-/// context by AddTenancy; without it commands name a schema that does not exist and fail), its queries see only rows
-/// with that tenant's id, and saving a row of another tenant throws.
+/// Base of every DbContext that holds tenant data. It belongs to the tenant that was current when it was handed out
+/// (AddTenancy registers it per DI scope, from a pool); its commands reach only that tenant's schema (the
+/// <see cref="TenantSchemaInterceptor"/>, registered with the context by AddTenancy; without it commands name a schema
+/// that does not exist and fail), its queries see only rows with that tenant's id, and saving a row of another tenant
+/// throws.
 /// </summary>
 public abstract class TenantDbContext : DbContext
 {
-    protected TenantDbContext(DbContextOptions options, ITenantContextAccessor tenantContext)
+    protected TenantDbContext(DbContextOptions options)
         : base(options)
     {
-        Tenant = tenantContext.Current;
-        if (Tenant?.Isolation == TenantIsolation.Shared)
-        {
-            // Every SaveChanges in a transaction, which row-level security is told the tenant of as it begins.
-            Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
-        }
     }
 
-    public TenantInfo? Tenant { get; }
+    public TenantInfo? Tenant { get; private set; }
 
-    /// <summary>Where the context's connection comes from: its DI scope's (set by the registration of AddTenancy).</summary>
-    internal TenantConnection? ConnectionSource { get; set; }
+    /// <summary>Where the context's connection comes from: its DI scope's.</summary>
+    internal TenantConnection? ConnectionSource { get; private set; }
+
+    /// <summary>
+    /// Hands the context to a scope: its tenant and its connection. Every lease from the pool is bound again, so nothing
+    /// of a previous scope's tenant survives into the next.
+    /// </summary>
+    internal void Bind(TenantInfo? tenant, TenantConnection connection)
+    {
+        Tenant = tenant;
+        ConnectionSource = connection;
+        // The last scope's connection (disposed with that scope) is let go; this scope's is made on first use.
+        Database.SetDbConnection(null);
+        // A shared-tier tenant's SaveChanges always runs in a transaction, which row-level security is told the tenant of as it begins.
+        Database.AutoTransactionBehavior = tenant?.Isolation == TenantIsolation.Shared ? AutoTransactionBehavior.Always : AutoTransactionBehavior.WhenNeeded;
+    }
 
     /// <summary>The query filters' parameter; EF reads it from this instance on every query.</summary>
     protected Guid CurrentTenantId => Tenant?.Id ?? Guid.Empty;
