@@ -2,12 +2,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using Tenancy.Isolation;
 
 namespace Tenancy.Migrations;
 
 /// <summary>One tenant-data migration as SQL against <see cref="TenantSchema.Placeholder"/>.</summary>
-public sealed record TenantMigrationScript(string Id, string Sql);
+/// <param name="CreatesTables">Whether it adds tables, which the application role is then granted.</param>
+public sealed record TenantMigrationScript(string Id, string Sql, bool CreatesTables = true);
 
 /// <summary>
 /// The tenant-data migrations, in order, as SQL generated once from the tenant DbContext's EF Core migrations.
@@ -42,7 +44,7 @@ public sealed class TenantMigrationCatalog(IReadOnlyList<TenantMigrationScript> 
                         designTime: true,
                         validationLogger: null);
                 var commands = generator.Generate(migration.UpOperations, model, MigrationsSqlGenerationOptions.NoTransactions);
-                return new TenantMigrationScript(m.Key, string.Concat(commands.Select(c => c.CommandText)));
+                return new TenantMigrationScript(m.Key, string.Concat(commands.Select(c => c.CommandText)), migration.UpOperations.Any(o => o is CreateTableOperation));
             })
             .ToList();
         return new TenantMigrationCatalog(scripts);

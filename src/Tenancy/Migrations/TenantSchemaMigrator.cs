@@ -34,9 +34,7 @@ internal static class TenantSchemaMigrator
         string? applicationRole,
         CancellationToken cancellationToken)
     {
-        var ddl = string.Concat(scripts.Select(s => TenantSchema.Bind(s.Sql, schemaName)))
-            + (applicationRole is null ? "" : TenantRowSecurity.GrantSchemaSql(schemaName, applicationRole));
-        if (ddl.Length == 0)
+        if (Ddl(schemaName, scripts, applicationRole) is not { Length: > 0 } ddl)
         {
             return;
         }
@@ -44,6 +42,11 @@ internal static class TenantSchemaMigrator
         await using var apply = new NpgsqlCommand(ddl, connection, transaction);
         await apply.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    // The grant only when a table is new: granting every table of the schema again costs each migration a catalogue write per table.
+    private static string Ddl(string schemaName, IReadOnlyList<TenantMigrationScript> scripts, string? applicationRole) =>
+        string.Concat(scripts.Select(s => TenantSchema.Bind(s.Sql, schemaName)))
+        + (applicationRole is null || !scripts.Any(s => s.CreatesTables) ? "" : TenantRowSecurity.GrantSchemaSql(schemaName, applicationRole));
 
     /// <summary>Records <paramref name="scripts"/> as applied to the tenant, in the registry.</summary>
     public static async Task RecordAsync(
