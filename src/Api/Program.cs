@@ -27,6 +27,7 @@ app.MapScalarApiReference();
 
 app.MapAuthApi();
 app.MapMembersApi();
+app.MapCurrentTenantApi();
 app.MapInvitationsApi();
 app.MapTenantsApi();
 app.MapMigrationsApi();
