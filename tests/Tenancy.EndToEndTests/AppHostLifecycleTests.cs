@@ -13,8 +13,9 @@ public sealed class AppHostLifecycleTests
         builder.Services.AddLogging(logging => logging.AddProvider(logs));
         var app = await builder.StartAsync();
         await app.ResourceNotifications.WaitForResourceHealthyAsync("worker");
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("console");
         var postgres = app.ProcessId("postgres");
-        var processes = new[] { "api", "worker", "cache" }.Select(app.ServiceProcessId).Append(postgres).Concat(ProcessTree.ChildrenOf(postgres)).ToList();
+        var processes = new[] { "api", "worker", "console", "cache" }.Select(app.ServiceProcessId).Append(postgres).Concat(ProcessTree.ChildrenOf(postgres)).ToList();
         Assert.All(processes, pid => Assert.True(ProcessTree.IsRunning(pid), $"process {pid} should run before the stop"));
 
         await app.StopAndDeleteAsync();
@@ -39,12 +40,15 @@ public sealed class AppHostLifecycleTests
         try
         {
             await app.ResourceNotifications.WaitForResourceHealthyAsync("worker");
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("console");
             bool Holds(int pid) => ProcessTree.EnvironmentOf(pid).Any(variable => variable.Contains(TestAdmin.Password, StringComparison.Ordinal));
 
             Assert.True(Holds(app.ServiceProcessId("api")), "the Api needs the password to create the first platform admin");
             Assert.All(
-                new[] { ("worker", app.ServiceProcessId("worker")), ("postgres", app.ProcessId("postgres")), ("cache", app.ProcessId("cache")) },
+                new[] { ("worker", app.ServiceProcessId("worker")), ("console", app.ServiceProcessId("console")), ("postgres", app.ProcessId("postgres")), ("cache", app.ProcessId("cache")) },
                 process => Assert.False(Holds(process.Item2), $"{process.Item1} was given the platform admin's password"));
+            // The console reaches data through the Api alone: no database or cache connection string in its environment.
+            Assert.DoesNotContain(ProcessTree.EnvironmentOf(app.ServiceProcessId("console")), variable => variable.StartsWith("ConnectionStrings__", StringComparison.Ordinal));
         }
         finally
         {
