@@ -12,7 +12,9 @@ public sealed class AppHostLifecycleTests
         var builder = await TestAppHost.CreateAsync();
         builder.Services.AddLogging(logging => logging.AddProvider(logs));
         var app = await builder.StartAsync();
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("worker");
+        // Running only means the Worker's process was launched: a stop before its host has started cancels that start,
+        // which the host logs as a failure. The Worker and the console start together once the Api is healthy.
+        await logs.WaitForAsync("AppHost.Resources.worker", "Application started.", TimeSpan.FromMinutes(3));
         await app.ResourceNotifications.WaitForResourceHealthyAsync("console");
         var postgres = app.ProcessId("postgres");
         var processes = new[] { "api", "worker", "console", "cache" }.Select(app.ServiceProcessId).Append(postgres).Concat(ProcessTree.ChildrenOf(postgres)).ToList();
@@ -150,6 +152,17 @@ public sealed partial class CapturedLogs : ILoggerProvider
     public IReadOnlyCollection<string> Lines => _lines;
 
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+    /// <summary>Waits until a line of <paramref name="category"/> contains <paramref name="text"/>.</summary>
+    public async Task WaitForAsync(string category, string text, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!_lines.Any(line => line.StartsWith(category + " ", StringComparison.Ordinal) && line.Contains(text, StringComparison.Ordinal)))
+        {
+            Assert.True(clock.Elapsed < timeout, $"no line of {category} said '{text}' within {timeout.TotalSeconds} s");
+            await Task.Delay(100);
+        }
+    }
 
     public void Dispose()
     {

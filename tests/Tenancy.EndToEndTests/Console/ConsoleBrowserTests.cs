@@ -140,10 +140,13 @@ public sealed class ConsoleBrowserTests(AppHostFixture system) : IAsyncLifetime
             Assert.DoesNotContain(other, await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
         }
 
-        // Signing out revokes the token at the Api, not just the cookie.
+        // Signed out, the tenant's page leads to the sign-in form again.
         await page.GotoAsync(new Uri(_console, $"/tenant/{own}").ToString());
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/sign-in"), new() { Timeout = 60_000 });
+        await page.GotoAsync(new Uri(_console, $"/tenant/{own}").ToString());
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/sign-in"), new() { Timeout = 60_000 });
+        Assert.DoesNotContain(invitee, await page.ContentAsync(), StringComparison.OrdinalIgnoreCase);
     }
 
     private async Task<IPage> NewPageAsync(int width = 1400, int height = 1000)
