@@ -21,9 +21,24 @@ public sealed class TenancyApi(HttpClient http, ILogger<TenancyApi> logger)
     public Task<ApiResult<TokenResponse>> IssueTokenAsync(string? tenant, string email, string password, CancellationToken cancellationToken) =>
         SendAsync<TokenResponse>(user: null, HttpMethod.Post, "/api/auth/token", new { email, password }, tenant, cancellationToken);
 
-    public async Task<ApiResult<T>> SendAsync<T>(SignedInUser? user, HttpMethod method, string path, object? body = null, string? tenant = null, CancellationToken cancellationToken = default)
+    public Task<ApiResult<T>> SendAsync<T>(SignedInUser? user, HttpMethod method, string path, object? body = null, string? tenant = null, CancellationToken cancellationToken = default) =>
+        ExchangeAsync(NewRequest(user, method, path, body, tenant), async response =>
+            response.StatusCode == HttpStatusCode.NoContent || response.Content.Headers.ContentLength == 0
+                ? default
+                : await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken), cancellationToken);
+
+    /// <summary>A page of a list, with the total count the Api's list endpoints send beside it (<c>X-Total-Count</c>).</summary>
+    public Task<ApiResult<Page<T>>> GetPageAsync<T>(SignedInUser user, string path, CancellationToken cancellationToken) =>
+        ExchangeAsync<Page<T>>(NewRequest(user, HttpMethod.Get, path, body: null, tenant: null), async response =>
+        {
+            var items = await response.Content.ReadFromJsonAsync<List<T>>(Json, cancellationToken) ?? [];
+            var total = response.Headers.TryGetValues("X-Total-Count", out var values) && int.TryParse(values.FirstOrDefault(), out var count) ? count : items.Count;
+            return new Page<T>(items, total);
+        }, cancellationToken);
+
+    private static HttpRequestMessage NewRequest(SignedInUser? user, HttpMethod method, string path, object? body, string? tenant)
     {
-        using var request = new HttpRequestMessage(method, path);
+        var request = new HttpRequestMessage(method, path);
         if (user is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user.AccessToken);
@@ -39,47 +54,26 @@ public sealed class TenancyApi(HttpClient http, ILogger<TenancyApi> logger)
             request.Content = JsonContent.Create(body, options: Json);
         }
 
-        try
-        {
-            using var response = await http.SendAsync(request, cancellationToken);
-            if (response.IsSuccessStatusCode)
-            {
-                var value = response.StatusCode == HttpStatusCode.NoContent || response.Content.Headers.ContentLength == 0
-                    ? default
-                    : await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken);
-                return new ApiResult<T>(value, null);
-            }
-
-            return new ApiResult<T>(default, await ReadProblemAsync(response, cancellationToken));
-        }
-        catch (HttpRequestException ex)
-        {
-            logger.LogWarning("The Api did not answer {Method} {Path}: {Reason}", method, path, ex.Message);
-            return new ApiResult<T>(default, ApiProblem.Unreachable(ex.Message));
-        }
+        return request;
     }
 
-    /// <summary>The total count the Api's list endpoints send beside a page.</summary>
-    public async Task<ApiResult<Page<T>>> GetPageAsync<T>(SignedInUser user, string path, CancellationToken cancellationToken)
+    /// <summary>Sends, and reads a success with <paramref name="read"/>; a refusal or no answer becomes the problem to show.</summary>
+    private async Task<ApiResult<T>> ExchangeAsync<T>(HttpRequestMessage request, Func<HttpResponseMessage, Task<T?>> read, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user.AccessToken);
-        try
+        using (request)
         {
-            using var response = await http.SendAsync(request, cancellationToken);
-            if (!response.IsSuccessStatusCode)
+            try
             {
-                return new ApiResult<Page<T>>(null, await ReadProblemAsync(response, cancellationToken));
+                using var response = await http.SendAsync(request, cancellationToken);
+                return response.IsSuccessStatusCode
+                    ? new ApiResult<T>(await read(response), null)
+                    : new ApiResult<T>(default, await ReadProblemAsync(response, cancellationToken));
             }
-
-            var items = await response.Content.ReadFromJsonAsync<List<T>>(Json, cancellationToken) ?? [];
-            var total = response.Headers.TryGetValues("X-Total-Count", out var values) && int.TryParse(values.FirstOrDefault(), out var count) ? count : items.Count;
-            return new ApiResult<Page<T>>(new Page<T>(items, total), null);
-        }
-        catch (HttpRequestException ex)
-        {
-            logger.LogWarning("The Api did not answer GET {Path}: {Reason}", path, ex.Message);
-            return new ApiResult<Page<T>>(null, ApiProblem.Unreachable(ex.Message));
+            catch (HttpRequestException ex)
+            {
+                logger.LogWarning("The Api did not answer {Method} {Path}: {Reason}", request.Method, request.RequestUri, ex.Message);
+                return new ApiResult<T>(default, ApiProblem.Unreachable(ex.Message));
+            }
         }
     }
 
