@@ -3,6 +3,7 @@ using Tenancy.Accounts;
 using Tenancy.Api.Auth;
 using Tenancy.Api.Extensions;
 using Tenancy.Api.Jobs;
+using Tenancy.Api.Migrations;
 using Tenancy.Api.Sales;
 using Tenancy.Api.Tenants;
 using Tenancy.AspNetCore;
@@ -26,8 +27,10 @@ app.MapScalarApiReference();
 
 app.MapAuthApi();
 app.MapMembersApi();
+app.MapCurrentTenantApi();
 app.MapInvitationsApi();
 app.MapTenantsApi();
+app.MapMigrationsApi();
 app.MapSalesApi();
 app.MapJobsApi();
 

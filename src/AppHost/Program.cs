@@ -32,6 +32,18 @@ builder.AddProject<Projects.Worker>("worker")
     .WithReference(servers.Cache).WaitFor(servers.Cache)
     .WaitFor(api);
 
+// The web console: operators and tenant owners sign in with their Api accounts; it reaches data only through the Api.
+var console = builder.AddProject<Projects.Console>("console")
+    .WithHttpHealthCheck("/health")
+    .WithCertificateOnlyForHttps()
+    .WithReference(api)
+    .WaitFor(api);
+// The dashboard's address (the AppHost's own URL), so each tenant's page links to its traces there.
+if (builder.Configuration["ASPNETCORE_URLS"]?.Split(';')[0] is { Length: > 0 } dashboardUrl)
+{
+    console.WithEnvironment("Console__DashboardUrl", dashboardUrl);
+}
+
 // For the tenancy CLI on this machine: the running system's connection strings, readable by this user only.
 builder.WriteConnectionsFile(servers);
 // Services first, then the servers they use: no service sees its database vanish under it.

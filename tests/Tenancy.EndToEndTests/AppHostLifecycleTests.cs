@@ -12,9 +12,12 @@ public sealed class AppHostLifecycleTests
         var builder = await TestAppHost.CreateAsync();
         builder.Services.AddLogging(logging => logging.AddProvider(logs));
         var app = await builder.StartAsync();
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("worker");
+        // Running only means the Worker's process was launched: a stop before its host has started cancels that start,
+        // which the host logs as a failure. The Worker and the console start together once the Api is healthy.
+        await logs.WaitForAsync("AppHost.Resources.worker", "Application started.", TimeSpan.FromMinutes(3));
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("console");
         var postgres = app.ProcessId("postgres");
-        var processes = new[] { "api", "worker", "cache" }.Select(app.ServiceProcessId).Append(postgres).Concat(ProcessTree.ChildrenOf(postgres)).ToList();
+        var processes = new[] { "api", "worker", "console", "cache" }.Select(app.ServiceProcessId).Append(postgres).Concat(ProcessTree.ChildrenOf(postgres)).ToList();
         Assert.All(processes, pid => Assert.True(ProcessTree.IsRunning(pid), $"process {pid} should run before the stop"));
 
         await app.StopAndDeleteAsync();
@@ -39,12 +42,15 @@ public sealed class AppHostLifecycleTests
         try
         {
             await app.ResourceNotifications.WaitForResourceHealthyAsync("worker");
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("console");
             bool Holds(int pid) => ProcessTree.EnvironmentOf(pid).Any(variable => variable.Contains(TestAdmin.Password, StringComparison.Ordinal));
 
             Assert.True(Holds(app.ServiceProcessId("api")), "the Api needs the password to create the first platform admin");
             Assert.All(
-                new[] { ("worker", app.ServiceProcessId("worker")), ("postgres", app.ProcessId("postgres")), ("cache", app.ProcessId("cache")) },
+                new[] { ("worker", app.ServiceProcessId("worker")), ("console", app.ServiceProcessId("console")), ("postgres", app.ProcessId("postgres")), ("cache", app.ProcessId("cache")) },
                 process => Assert.False(Holds(process.Item2), $"{process.Item1} was given the platform admin's password"));
+            // The console reaches data through the Api alone: no database or cache connection string in its environment.
+            Assert.DoesNotContain(ProcessTree.EnvironmentOf(app.ServiceProcessId("console")), variable => variable.StartsWith("ConnectionStrings__", StringComparison.Ordinal));
         }
         finally
         {
@@ -146,6 +152,17 @@ public sealed partial class CapturedLogs : ILoggerProvider
     public IReadOnlyCollection<string> Lines => _lines;
 
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+    /// <summary>Waits until a line of <paramref name="category"/> contains <paramref name="text"/>.</summary>
+    public async Task WaitForAsync(string category, string text, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!_lines.Any(line => line.StartsWith(category + " ", StringComparison.Ordinal) && line.Contains(text, StringComparison.Ordinal)))
+        {
+            Assert.True(clock.Elapsed < timeout, $"no line of {category} said '{text}' within {timeout.TotalSeconds} s");
+            await Task.Delay(100);
+        }
+    }
 
     public void Dispose()
     {

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 using Tenancy.Accounts;
 using Tenancy.Api.Infrastructure;
 using Tenancy.Api.Jobs;
+using Tenancy.Api.Migrations;
 using Tenancy.AspNetCore;
 using Tenancy.Caching;
 using Tenancy.Jobs;
@@ -20,6 +21,7 @@ internal static class Extensions
         builder.AddRedisClient("cache", configureOptions: OptionalRedis.Configure);
         builder.AddTenancy<SalesDbContext>("tenancydb");
         builder.Services.AddHostedService<StartupMigrations>();
+        builder.Services.AddMigrationRuns();
         builder.AddTenantCaching(cache => cache.JsonTypeInfoResolver = JsonTypeInfoResolver.Combine(CachedJsonContext.Default, JobsJsonContext.Default));
         // Enqueues only: the Worker performs the jobs.
         builder.AddTenantJobs();

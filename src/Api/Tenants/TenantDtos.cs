@@ -48,3 +48,10 @@ public sealed record TenantResponse(
         tenant.DatabaseName,
         tenant.ConnectionReference);
 }
+
+/// <param name="Error">Why the store is unreachable; null when it answered.</param>
+public sealed record TenantStoreStatusResponse(string Identifier, TenantIsolation Isolation, bool Reachable, string? Error, double LatencyMs, IReadOnlyList<string> PendingMigrations)
+{
+    public static TenantStoreStatusResponse From(Tenancy.Placement.TenantStoreCheck check) =>
+        new(check.Identifier, check.Isolation, check.Reachable, check.Error, Math.Round(check.Latency.TotalMilliseconds, 1), check.Pending);
+}

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Tenancy.Accounts.Members;
 using Tenancy.AspNetCore.Resolution;
 using Tenancy.Caching;
+using Tenancy.Placement;
 using Tenancy.Provisioning;
 using Tenancy.Registry;
 using Tenancy.Tenants;
@@ -19,8 +20,9 @@ public static class TenantsApi
             .AddEndpointFilter<IdentifierRouteFilter>();
 
         api.MapPost("/", CreateTenant).WithName("CreateTenant").WithSummary("Create a tenant with its domains, store and first owner; a retry of the same request returns it (200)");
-        api.MapGet("/", ListTenants).WithName("ListTenants").WithSummary("List tenants, optionally by status");
+        api.MapGet("/", ListTenants).WithName("ListTenants").WithSummary("List tenants, optionally by status and search text, sorted (sort=name, -created, …) and paged (page, pageSize; X-Total-Count)");
         api.MapGet("/{identifier}", GetTenant).WithName("GetTenant");
+        api.MapGet("/{identifier}/status", GetTenantStoreStatus).WithName("GetTenantStoreStatus").WithSummary("The tenant's store as the application reaches it: reachable, latency, pending migrations");
         api.MapPost("/{identifier}/suspend", SuspendTenant).WithName("SuspendTenant");
         api.MapPost("/{identifier}/resume", ResumeTenant).WithName("ResumeTenant");
         api.MapDelete("/{identifier}", DeleteTenant).WithName("DeleteTenant").WithSummary("Soft-delete a tenant; its data is dropped in the background");
@@ -66,22 +68,51 @@ public static class TenantsApi
             : TypedResults.Ok(TenantResponse.From(tenant));
     }
 
+    /// <summary>Largest page a caller may ask for; without paging parameters every tenant is listed, as before.</summary>
+    public const int MaxPageSize = 500;
+
     public static async Task<Results<Ok<List<TenantResponse>>, ValidationProblem>> ListTenants(
-        TenantRegistry registry, string? status, CancellationToken cancellationToken)
+        TenantRegistry registry, HttpResponse response, string? status, string? search, string? sort, int? page, int? pageSize, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var parsed = status is null ? (TenantStatus?)null : ParseEnum<TenantStatus>(status, "status", default, errors);
+        var descending = sort?.StartsWith('-') == true;
+        var order = ParseEnum(sort?.TrimStart('-'), "sort", TenantSort.Identifier, errors);
+        if (page < 1)
+        {
+            errors["page"] = ["The first page is 1."];
+        }
+
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            errors["pageSize"] = [$"A page holds 1 to {MaxPageSize} tenants."];
+        }
+
+        if (search?.Length > 200)
+        {
+            errors["search"] = ["At most 200 characters."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var tenants = await registry.ListAsync(parsed, cancellationToken);
-        return TypedResults.Ok(tenants.Select(TenantResponse.From).ToList());
+        var found = await registry.ListPageAsync(
+            new TenantListQuery(parsed, search, order, descending, page ?? 1, pageSize ?? (page is null ? int.MaxValue : 50)), cancellationToken);
+        // The body stays the plain list it always was; the count of every match rides in a header.
+        response.Headers[TotalCountHeader] = found.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Ok(found.Tenants.Select(TenantResponse.From).ToList());
     }
+
+    /// <summary>How many tenants match a listing's filters in all, whatever its page.</summary>
+    public const string TotalCountHeader = "X-Total-Count";
 
     public static async Task<Results<Ok<TenantResponse>, NotFound>> GetTenant(string identifier, TenantRegistry registry, CancellationToken cancellationToken) =>
         await registry.FindAsync(identifier, cancellationToken) is { } tenant ? TypedResults.Ok(TenantResponse.From(tenant)) : TypedResults.NotFound();
+
+    public static async Task<Results<Ok<TenantStoreStatusResponse>, NotFound>> GetTenantStoreStatus(string identifier, TenantStoreProbe probe, CancellationToken cancellationToken) =>
+        await probe.CheckOneAsync(identifier, cancellationToken) is { } check ? TypedResults.Ok(TenantStoreStatusResponse.From(check)) : TypedResults.NotFound();
 
     public static async Task<Ok<TenantResponse>> SuspendTenant(string identifier, TenantRegistry registry, TenantCache cache, CancellationToken cancellationToken)
     {

@@ -21,21 +21,7 @@ public sealed class TenantStoreProbe(
     {
         var pending = (await migrations.CheckAsync(cancellationToken: cancellationToken)).ToDictionary(s => s.Identifier, s => s.Pending, StringComparer.Ordinal);
         var sharedPending = await migrations.GetPendingSharedStoreAsync(cancellationToken);
-        var tenants = new List<TenantInfo>();
-        await using (var command = registry.CreateCommand("""
-            SELECT id, identifier, isolation, schema_name, database_name, connection_reference
-            FROM tenancy.tenants WHERE status NOT IN ('Deleted', 'Provisioning') ORDER BY identifier
-            """))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                tenants.Add(new TenantInfo(reader.GetGuid(0), reader.GetString(1), "", TenantStatus.Active, Enum.Parse<TenantIsolation>(reader.GetString(2)),
-                    reader.IsDBNull(3) ? null : reader.GetString(3), "", PlanLimits.Unlimited,
-                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
-            }
-        }
-
+        var tenants = await ReadTenantsAsync(null, cancellationToken);
         var checks = new List<TenantStoreCheck>(tenants.Count);
         await Parallel.ForEachAsync(tenants, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken }, async (tenant, ct) =>
         {
@@ -46,6 +32,39 @@ public sealed class TenantStoreProbe(
             }
         });
         return [.. checks.OrderBy(c => c.Identifier, StringComparer.Ordinal)];
+    }
+
+    /// <summary>One tenant's store, as <see cref="CheckAllAsync"/> checks each; null when no live tenant has that identifier.</summary>
+    public async Task<TenantStoreCheck?> CheckOneAsync(string identifier, CancellationToken cancellationToken = default)
+    {
+        if ((await ReadTenantsAsync(identifier, cancellationToken)).SingleOrDefault() is not { } tenant)
+        {
+            return null;
+        }
+
+        var pending = tenant.Isolation == TenantIsolation.Shared
+            ? await migrations.GetPendingSharedStoreAsync(cancellationToken)
+            : (await migrations.CheckAsync([identifier], cancellationToken)).Single().Pending;
+        return await CheckAsync(tenant, pending, cancellationToken);
+    }
+
+    private async Task<List<TenantInfo>> ReadTenantsAsync(string? identifier, CancellationToken cancellationToken)
+    {
+        var tenants = new List<TenantInfo>();
+        await using var command = registry.CreateCommand("""
+            SELECT id, identifier, isolation, schema_name, database_name, connection_reference
+            FROM tenancy.tenants WHERE status NOT IN ('Deleted', 'Provisioning') AND ($1::text IS NULL OR identifier = $1) ORDER BY identifier
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)identifier ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            tenants.Add(new TenantInfo(reader.GetGuid(0), reader.GetString(1), "", TenantStatus.Active, Enum.Parse<TenantIsolation>(reader.GetString(2)),
+                reader.IsDBNull(3) ? null : reader.GetString(3), "", PlanLimits.Unlimited,
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+
+        return tenants;
     }
 
     private async Task<TenantStoreCheck> CheckAsync(TenantInfo tenant, IReadOnlyList<string> pending, CancellationToken cancellationToken)

@@ -17,6 +17,43 @@ public sealed class TenantRegistry(RegistryDbContext db, TenantValidation valida
             .OrderBy(t => t.Identifier)
             .ToListAsync(cancellationToken);
 
+    /// <summary>
+    /// One page of tenants matching <paramref name="query"/>, and how many match in all: filtered, sorted and cut in
+    /// PostgreSQL, so a console over 10,000 tenants reads one page at a time.
+    /// </summary>
+    public async Task<TenantPage> ListPageAsync(TenantListQuery query, CancellationToken cancellationToken = default)
+    {
+        var tenants = db.Tenants.AsNoTracking().Where(t => query.Status == null || t.Status == query.Status);
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            // The search text is a literal, never a pattern of the caller's.
+            var pattern = "%" + query.Search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            tenants = tenants.Where(t => EF.Functions.ILike(t.Identifier, pattern) || EF.Functions.ILike(t.Name, pattern)
+                || t.Domains.Any(d => EF.Functions.ILike(d.Host, pattern)));
+        }
+
+        var total = await tenants.CountAsync(cancellationToken);
+        var sorted = (query.Sort, query.Descending) switch
+        {
+            (TenantSort.Name, false) => tenants.OrderBy(t => t.Name).ThenBy(t => t.Identifier),
+            (TenantSort.Name, true) => tenants.OrderByDescending(t => t.Name).ThenBy(t => t.Identifier),
+            (TenantSort.Created, false) => tenants.OrderBy(t => t.CreatedAt).ThenBy(t => t.Identifier),
+            (TenantSort.Created, true) => tenants.OrderByDescending(t => t.CreatedAt).ThenBy(t => t.Identifier),
+            (TenantSort.Status, false) => tenants.OrderBy(t => t.Status).ThenBy(t => t.Identifier),
+            (TenantSort.Status, true) => tenants.OrderByDescending(t => t.Status).ThenBy(t => t.Identifier),
+            (TenantSort.Plan, false) => tenants.OrderBy(t => t.Plan).ThenBy(t => t.Identifier),
+            (TenantSort.Plan, true) => tenants.OrderByDescending(t => t.Plan).ThenBy(t => t.Identifier),
+            (_, true) => tenants.OrderByDescending(t => t.Identifier),
+            _ => tenants.OrderBy(t => t.Identifier),
+        };
+        var page = await sorted
+            .Skip((query.Page - 1) * query.PageSize)
+            .Take(query.PageSize)
+            .Include(t => t.Domains)
+            .ToListAsync(cancellationToken);
+        return new TenantPage(page, total);
+    }
+
     public Task<Tenant?> FindAsync(string identifier, CancellationToken cancellationToken = default) =>
         db.Tenants.AsNoTracking().Include(t => t.Domains).FirstOrDefaultAsync(t => t.Identifier == identifier, cancellationToken);
 
@@ -118,6 +155,20 @@ public sealed class TenantRegistry(RegistryDbContext db, TenantValidation valida
 }
 
 /// <summary>A status change the tenant's current status does not allow.</summary>
+public enum TenantSort
+{
+    Identifier,
+    Name,
+    Created,
+    Status,
+    Plan,
+}
+
+/// <param name="Page">1-based.</param>
+public sealed record TenantListQuery(TenantStatus? Status, string? Search, TenantSort Sort, bool Descending, int Page, int PageSize);
+
+public sealed record TenantPage(IReadOnlyList<Tenant> Tenants, int Total);
+
 public sealed class TenantStateException(string message) : Exception(message);
 
 public sealed class DomainNotFoundException(string message) : Exception(message);
