@@ -5,6 +5,7 @@ using Tenancy.Api.Extensions;
 using Tenancy.Api.Jobs;
 using Tenancy.Api.Sales;
 using Tenancy.Api.Tenants;
+using Tenancy.Api.Usage;
 using Tenancy.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +19,7 @@ app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseTenantResolution();
+app.UseTenantUsage();
 app.UseTenancyAuthentication();
 
 app.MapDefaultEndpoints();
@@ -30,5 +32,6 @@ app.MapInvitationsApi();
 app.MapTenantsApi();
 app.MapSalesApi();
 app.MapJobsApi();
+app.MapUsageApi();
 
 app.Run();

@@ -16,7 +16,6 @@ public sealed class UsageTelemetry
     private readonly TenantMetricTags _tags;
     private readonly Counter<long> _requests;
     private readonly Counter<long> _errors;
-    private readonly Counter<long> _jobs;
     private readonly Counter<long> _throttled;
     private readonly ConditionalWeakTable<TenantInfo, KeyValuePair<string, object?>[]> _tagsByTenant = new();
 
@@ -26,7 +25,6 @@ public sealed class UsageTelemetry
         var meter = meters.Create(MeterName);
         _requests = meter.CreateCounter<long>("tenancy.usage.requests", "{request}", "Requests served for tenants");
         _errors = meter.CreateCounter<long>("tenancy.usage.errors", "{request}", "Tenant requests answered 4xx or 5xx");
-        _jobs = meter.CreateCounter<long>("tenancy.usage.jobs", "{job}", "Tenant jobs run");
         _throttled = meter.CreateCounter<long>("tenancy.usage.throttled", "{request}", "Tenant requests refused by the rate limit (429)");
     }
 
@@ -41,8 +39,6 @@ public sealed class UsageTelemetry
     }
 
     public void Throttled(TenantInfo tenant) => _throttled.Add(1, TagsOf(tenant));
-
-    public void JobRun(TenantInfo tenant) => _jobs.Add(1, TagsOf(tenant));
 
     // One array per tenant snapshot, not one per request.
     private ReadOnlySpan<KeyValuePair<string, object?>> TagsOf(TenantInfo tenant) =>
