@@ -9,41 +9,32 @@ namespace Tenancy.Api.Usage;
 /// <summary>One tenant's usage report, as JSON or, for billing, CSV (<c>?format=csv</c> or <c>Accept: text/csv</c>).</summary>
 public sealed class UsageReports(UsageStore store, TenantDataSize dataSize, TenantLimitResolver limits, TimeProvider clock)
 {
-    /// <summary>At most a year per report: a billing period, not a table scan.</summary>
-    public const int MaxDays = 366;
-
     public async Task<Results<Ok<UsageReport>, ContentHttpResult, ValidationProblem>> AnswerAsync(
         TenantInfo tenant, DateOnly? from, DateOnly? to, string? format, HttpRequest request, CancellationToken cancellationToken)
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var last = to ?? today;
-        var first = from ?? last.AddDays(-30);
-        if (Problem(first, last, format) is { } errors)
+        var period = UsagePeriod.Of(from, to, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        if (Problem(period, format) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
         // Measured now (and recorded for today), so the report's last figure is current.
         var bytes = await dataSize.BytesAsync(tenant, cancellationToken);
-        var days = await store.ReadAsync(tenant.Id, first, last, cancellationToken);
+        var days = await store.ReadAsync(tenant.Id, period.From, period.To, cancellationToken);
         if (WantsCsv(format, request))
         {
             return TypedResults.Text(UsageCsv.Format(tenant.Identifier, days), UsageCsv.ContentType);
         }
 
-        return TypedResults.Ok(new UsageReport(tenant.Identifier, tenant.Plan, first, last, bytes, LimitsResponse.From(limits.For(tenant)), days));
+        return TypedResults.Ok(new UsageReport(tenant.Identifier, tenant.Plan, period.From, period.To, bytes, LimitsResponse.From(limits.For(tenant)), days));
     }
 
-    private static Dictionary<string, string[]>? Problem(DateOnly from, DateOnly to, string? format)
+    private static Dictionary<string, string[]>? Problem(UsagePeriod period, string? format)
     {
         var errors = new Dictionary<string, string[]>();
-        if (from > to)
+        if (period.Problem is { } problem)
         {
-            errors["from"] = [$"'from' ({from:yyyy-MM-dd}) is after 'to' ({to:yyyy-MM-dd})."];
-        }
-        else if (to.DayNumber - from.DayNumber >= MaxDays)
-        {
-            errors["to"] = [$"A report covers at most {MaxDays} days; ask for several."];
+            errors[period.From > period.To ? "from" : "to"] = [problem];
         }
 
         if (format is not (null or "json" or "csv"))
