@@ -41,7 +41,9 @@ internal sealed partial class RedisWindowCounter(IServiceProvider services, IOpt
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            var until = now + (long)(options.Value.RedisRetryAfter.TotalSeconds * clock.TimestampFrequency);
+            // From the failure, not the attempt: a timeout as long as the pause would otherwise end it at once.
+            var failedAt = clock.GetTimestamp();
+            var until = failedAt + (long)(options.Value.RedisRetryAfter.TotalSeconds * clock.TimestampFrequency);
             if (Interlocked.Exchange(ref _aloneUntil, until) < now)
             {
                 LogCountingAlone(options.Value.RedisTimeout.TotalMilliseconds, options.Value.RedisRetryAfter.TotalMilliseconds, exception.GetType().Name);

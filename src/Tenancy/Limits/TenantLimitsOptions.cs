@@ -9,10 +9,10 @@ public sealed class TenantLimitsOptions
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a request waits for Redis's count before its instance counts alone (fails open).</summary>
-    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>After Redis failed to count, how long the instance counts alone before it asks Redis again.</summary>
-    public TimeSpan RedisRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan RedisRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long a tenant's measured data size is trusted before it is measured again.</summary>
     public TimeSpan DataSizeRefresh { get; set; } = TimeSpan.FromSeconds(30);

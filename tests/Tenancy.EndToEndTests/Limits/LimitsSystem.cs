@@ -5,7 +5,9 @@ namespace Tenancy.EndToEndTests.Limits;
 
 /// <summary>
 /// Two Api instances sharing Redis and PostgreSQL, flushing usage every 500 ms and measuring data sizes every second,
-/// for the rate limit, quota and usage tests (each makes its own tenants).
+/// for the rate limit, quota and usage tests (each makes its own tenants). Redis gets 1 s to count a request (250 ms by
+/// default): on these shared 2-core machines a loaded moment would otherwise let an instance count alone (fail open)
+/// and the exact counts across instances would not hold.
 /// </summary>
 public sealed class LimitsSystemFixture : IAsyncLifetime
 {
@@ -13,7 +15,8 @@ public sealed class LimitsSystemFixture : IAsyncLifetime
 
     public async Task InitializeAsync() => System = await TwoApiInstances.StartAsync(
         ("Tenancy__Usage__FlushInterval", "00:00:00.500"),
-        ("Tenancy__Limits__DataSizeRefresh", "00:00:01"));
+        ("Tenancy__Limits__DataSizeRefresh", "00:00:01"),
+        ("Tenancy__Limits__RedisTimeout", "00:00:01"));
 
     public async Task DisposeAsync() => await System.DisposeAsync();
 }
