@@ -19,7 +19,7 @@ public sealed class TwoApiInstances : IAsyncDisposable
 
     public TenancyClient Second { get; }
 
-    /// <param name="environment">Settings both instances get (<c>Tenancy__…</c>), for a fixture of its own.</param>
+    /// <param name="environment">Settings every service gets (both Api instances and the Worker: <c>Tenancy__…</c>), for a fixture of its own.</param>
     public static async Task<TwoApiInstances> StartAsync(params (string Name, string Value)[] environment)
     {
         var builder = await TestAppHost.CreateAsync();
@@ -30,10 +30,12 @@ public sealed class TwoApiInstances : IAsyncDisposable
             .WithReference(builder.CreateResourceBuilder<IResourceWithConnectionString>("tenancydb-app"))
             .WithReference(builder.CreateResourceBuilder<IResourceWithConnectionString>("cache"))
             .WaitFor(builder.CreateResourceBuilder<ProjectResource>("api"));
-        foreach (var (name, value) in environment)
+        foreach (var service in builder.Resources.OfType<ProjectResource>().ToList())
         {
-            builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment(name, value);
-            replica.WithEnvironment(name, value);
+            foreach (var (name, value) in environment)
+            {
+                builder.CreateResourceBuilder(service).WithEnvironment(name, value);
+            }
         }
 
         var app = await builder.StartAsync();

@@ -23,6 +23,7 @@ internal sealed class TenantRequestLimiter : RateLimiter
     private readonly string _keyPrefix;
     private WindowKey _current = new(-1, []);
     private long _lastUsed;
+    private long _fullWindow = -1;
 
     public TenantRequestLimiter(TenantPartition partition, RedisWindowCounter counter, TimeProvider clock)
     {
@@ -52,6 +53,13 @@ internal sealed class TenantRequestLimiter : RateLimiter
     {
         Volatile.Write(ref _lastUsed, _clock.GetTimestamp());
         var window = FixedWindow.At(_clock.GetUtcNow(), _partition.Window);
+        // A window's count only grows: once Redis said it is past the limit, the rest of the window is refused here,
+        // so a flood costs no Redis round trip per refused request.
+        if (Volatile.Read(ref _fullWindow) == window.Index)
+        {
+            return TenantRateLimitLease.Rejected(window.Remaining);
+        }
+
         var count = await _counter.IncrementAsync(KeyOf(window.Index), _expiry, cancellationToken);
         if (count is null)
         {
@@ -61,7 +69,13 @@ internal sealed class TenantRequestLimiter : RateLimiter
                 : TenantRateLimitLease.Rejected(alone.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : _partition.Window);
         }
 
-        return count <= _partition.PermitLimit ? TenantRateLimitLease.Acquired : TenantRateLimitLease.Rejected(window.Remaining);
+        if (count <= _partition.PermitLimit)
+        {
+            return TenantRateLimitLease.Acquired;
+        }
+
+        Volatile.Write(ref _fullWindow, window.Index);
+        return TenantRateLimitLease.Rejected(window.Remaining);
     }
 
     protected override void Dispose(bool disposing)

@@ -57,6 +57,23 @@ public sealed class TenantUsageTests(LimitsSystemFixture fixture, ITestOutputHel
     }
 
     [Fact]
+    public async Task A_job_the_worker_runs_is_counted_for_its_tenant()
+    {
+        var shop = await Jobs.SalesTenant.CreateAsync(System.First);
+        await shop.PlaceOrderAsync(); // its confirmation is one job, run by the Worker
+        var waited = Stopwatch.StartNew();
+        long jobs;
+        while ((jobs = await JobsRunTodayAsync(shop.Identifier)) == 0)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(15), "the Worker's job run was not in the tenant's usage within 15 s");
+            await Task.Delay(200);
+        }
+
+        output.WriteLine($"jobs run stored {waited.ElapsedMilliseconds} ms after the order");
+        Assert.Equal(1, jobs);
+    }
+
+    [Fact]
     public async Task Csv_by_query_by_accept_and_from_the_cli_is_the_same_billing_line()
     {
         var tenant = await System.First.CreateTenantAsync();
@@ -150,6 +167,10 @@ public sealed class TenantUsageTests(LimitsSystemFixture fixture, ITestOutputHel
         var member = await System.First.SignInAsync(own, "reader@example.com", password);
         await TenancyClient.AssertProblemAsync(await System.First.SendWithTokenAsync(member, HttpMethod.Get, "/api/usage", host: $"{own}.localhost"), HttpStatusCode.Forbidden);
     }
+
+    private async Task<long> JobsRunTodayAsync(string tenant) =>
+        (await System.First.UsageAsync(tenant)).GetProperty("days").EnumerateArray()
+            .Where(d => d.GetProperty("day").GetString() == Today).Select(d => d.GetProperty("jobsRun").GetInt64()).FirstOrDefault();
 
     private async Task<(int Code, string Output, string Error)> CliAsync(params string[] args)
     {
