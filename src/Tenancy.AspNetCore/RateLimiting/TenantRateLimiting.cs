@@ -44,7 +44,7 @@ public static class TenantRateLimiting
         var limits = http.RequestServices.GetRequiredService<TenantLimitResolver>().For(tenant);
         http.RequestServices.GetRequiredService<UsageTelemetry>().Throttled(tenant);
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limits.Window;
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        var seconds = FixedWindow.RetrySeconds(retryAfter);
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext

@@ -15,5 +15,8 @@ public readonly record struct FixedWindow(long Index, TimeSpan Remaining)
     }
 
     /// <summary>Whole seconds to wait until the window ends (never 0: a client told "0" retries at once).</summary>
-    public int RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling(Remaining.TotalSeconds));
+    public int RetryAfterSeconds => RetrySeconds(Remaining);
+
+    /// <summary><paramref name="wait"/> as a <c>Retry-After</c> value: whole seconds, rounded up, at least 1.</summary>
+    public static int RetrySeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
 }
