@@ -6,7 +6,7 @@ namespace Tenancy.Benchmarks;
 internal sealed class BenchOptions
 {
     /// <summary>The benchmarks on one running system: the default, and what "all" means.</summary>
-    public static readonly string[] BenchmarkNames = ["overhead", "provisioning", "migrations", "scale", "cache", "jobs", "tiers"];
+    public static readonly string[] BenchmarkNames = ["overhead", "provisioning", "migrations", "scale", "cache", "jobs", "tiers", "fairness"];
 
     /// <summary>Only when named: they run whole AppHosts themselves, on the AppHost's fixed ports.</summary>
     public static readonly string[] SeparateBenchmarkNames = ["startup"];
@@ -14,7 +14,7 @@ internal sealed class BenchOptions
     public bool Runs(string benchmark) => Benchmarks.Contains(benchmark, StringComparer.Ordinal);
 
     public const string Usage = """
-        usage: bench/run.sh [all | overhead | provisioning | migrations | scale | cache | jobs | tiers | startup ...] [options]
+        usage: bench/run.sh [all | overhead | provisioning | migrations | scale | cache | jobs | tiers | fairness | startup ...] [options]
 
           overhead      (a) GET /api/products on a tenant host vs a plain single-schema app (bench/Baseline)
           provisioning  (b) 1,000 new tenants, sequential, through TenantProvisioner in-process
@@ -23,11 +23,12 @@ internal sealed class BenchOptions
           cache         (e) tenant cache: L2 hit latency vs a raw Redis GET; purging 100,000 vs 100 keys
           jobs          (f) trivial jobs per second, tenant jobs vs [PlatformJob], in-process Hangfire server
           tiers         (g) GET /api/products per isolation tier (query path); 200 database tenants vs the connection cap
+          fairness      (i) one tenant's p99 alone vs while another floods at 10× its request limit (needs Redis: runs before it stops)
           startup       (h) dotnet run --project src/AppHost --no-build until the Api is Healthy (fresh data folder, then
                         the same folder again), and the memory of all the system's processes 10 s later; not part of
                         "all": it needs the AppHost's own ports (5180, 18888-18891) free
 
-        They run in the order provisioning, migrations, cache, jobs, scale, overhead (the later ones reuse the tenants
+        They run in the order provisioning, migrations, cache, jobs, fairness, scale, overhead (the later ones reuse the tenants
         provisioning created); then Redis is stopped, so the Api bypasses its tenant cache, and overhead and scale
         are measured once more on the query path, and tiers runs there.
 

@@ -113,6 +113,11 @@ internal static class BenchProgram
             await TimedAsync("jobs", () => JobsBenchmark.RunAsync(system, options, results, cancellationToken));
         }
 
+        if (options.Runs("fairness"))
+        {
+            await TimedAsync("fairness", () => FairnessBenchmark.RunAsync(system, options, results, cancellationToken));
+        }
+
         if (options.Runs("scale"))
         {
             await TimedAsync("scale, as served", () => ScaleBenchmark.RunAsync(system, options, results, cacheBypassed: false, cancellationToken));

@@ -6,6 +6,7 @@ using Tenancy.Api.Jobs;
 using Tenancy.Api.Migrations;
 using Tenancy.Api.Sales;
 using Tenancy.Api.Tenants;
+using Tenancy.Api.Usage;
 using Tenancy.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,6 +20,7 @@ app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseTenantResolution();
+app.UseTenantUsage();
 app.UseTenancyAuthentication();
 
 app.MapDefaultEndpoints();
@@ -33,5 +35,6 @@ app.MapTenantsApi();
 app.MapMigrationsApi();
 app.MapSalesApi();
 app.MapJobsApi();
+app.MapUsageApi();
 
 app.Run();

@@ -8,6 +8,7 @@ using Tenancy.Accounts;
 using Tenancy.Caching;
 using Tenancy.Migrations;
 using Tenancy.Sales;
+using Tenancy.Usage;
 
 namespace Tenancy.Cli;
 
@@ -50,6 +51,8 @@ internal sealed class CliServices : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.AddTenancy<SalesDbContext>(CliConnections.DatabaseName, applicationRole);
         builder.AddTenancyAccountStore();
+        // Usage reports and limits (read and set); this host is never started, so it flushes nothing.
+        builder.AddTenantUsage();
         if (connections.Cache is { } cache)
         {
             var options = ConfigurationOptions.Parse(cache);

@@ -14,7 +14,7 @@ internal static class TenantCommands
     public static Command Create(GlobalOptions global)
     {
         var tenants = Commands(global);
-        foreach (var command in BackupCommands.Create(global).Append(TestConnectionsCommand.Create(global)))
+        foreach (var command in BackupCommands.Create(global).Append(TestConnectionsCommand.Create(global)).Concat(UsageCommands.Create(global)))
         {
             tenants.Subcommands.Add(command);
         }

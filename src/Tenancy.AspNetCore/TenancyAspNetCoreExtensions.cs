@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Tenancy.AspNetCore.Resolution;
+using Tenancy.AspNetCore.Usage;
 
 namespace Tenancy.AspNetCore;
 
@@ -22,4 +23,8 @@ public static class TenancyAspNetCoreExtensions
         app.UseMiddleware<TenantPathMiddleware>()
             .UseRouting()
             .UseMiddleware<TenantResolutionMiddleware>();
+
+    /// <summary>Meters each tenant request (<see cref="Tenancy.Usage.UsageMeter"/>); after <see cref="UseTenantResolution"/>, before the rate limiter.</summary>
+    public static IApplicationBuilder UseTenantUsage(this IApplicationBuilder app) =>
+        app.UseMiddleware<TenantUsageMiddleware>();
 }

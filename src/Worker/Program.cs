@@ -2,6 +2,7 @@ using Tenancy;
 using Tenancy.Caching;
 using Tenancy.Jobs;
 using Tenancy.Sales;
+using Tenancy.Usage;
 using Tenancy.Worker;
 using Tenancy.Worker.Jobs;
 
@@ -17,6 +18,8 @@ builder.Services.AddHostedService<StartupMigrations>();
 builder.AddTenantCaching();
 builder.AddTenantJobs();
 builder.AddTenantJobServer();
+// Jobs run per tenant and day, flushed to tenancy.tenant_usage like the Api's requests.
+builder.AddTenantUsage();
 builder.AddSalesJobs();
 builder.Services.AddHostedService<DependencyReport>();
 builder.Services.AddHostedService<DeletedTenantSweeper>();

@@ -19,16 +19,25 @@ public sealed class TwoApiInstances : IAsyncDisposable
 
     public TenancyClient Second { get; }
 
-    public static async Task<TwoApiInstances> StartAsync()
+    /// <param name="environment">Settings every service gets (both Api instances and the Worker: <c>Tenancy__…</c>), for a fixture of its own.</param>
+    public static async Task<TwoApiInstances> StartAsync(params (string Name, string Value)[] environment)
     {
         var builder = await TestAppHost.CreateAsync();
         // The Api's own launch profile (its environment); tests randomize the port it names.
-        builder.AddProject<Projects.Api>("api-replica", launchProfileName: "http")
+        var replica = builder.AddProject<Projects.Api>("api-replica", launchProfileName: "http")
             .WithHttpHealthCheck("/health")
             .WithReference(builder.CreateResourceBuilder<IResourceWithConnectionString>("tenancydb"))
             .WithReference(builder.CreateResourceBuilder<IResourceWithConnectionString>("tenancydb-app"))
             .WithReference(builder.CreateResourceBuilder<IResourceWithConnectionString>("cache"))
             .WaitFor(builder.CreateResourceBuilder<ProjectResource>("api"));
+        foreach (var service in builder.Resources.OfType<ProjectResource>().ToList())
+        {
+            foreach (var (name, value) in environment)
+            {
+                builder.CreateResourceBuilder(service).WithEnvironment(name, value);
+            }
+        }
+
         var app = await builder.StartAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await app.ResourceNotifications.WaitForResourceHealthyAsync("api-replica", timeout.Token);

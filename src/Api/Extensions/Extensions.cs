@@ -5,10 +5,13 @@ using Tenancy.Accounts;
 using Tenancy.Api.Infrastructure;
 using Tenancy.Api.Jobs;
 using Tenancy.Api.Migrations;
+using Tenancy.Api.Usage;
 using Tenancy.AspNetCore;
+using Tenancy.AspNetCore.RateLimiting;
 using Tenancy.Caching;
 using Tenancy.Jobs;
 using Tenancy.Sales;
+using Tenancy.Usage;
 
 namespace Tenancy.Api.Extensions;
 
@@ -28,6 +31,11 @@ internal static class Extensions
         // Users, tokens, and who may call which endpoint (from its RequireTenant/RequirePlatform metadata).
         builder.AddTenancyAccounts();
         builder.Services.AddTenantResolution();
+        // Usage per tenant and day, the plans' limits, and each tenant's request rate (counted across instances in Redis).
+        builder.AddTenantUsage();
+        builder.Services.AddTenantRateLimiting();
+        builder.Services.AddSingleton<UsageReports>();
+        builder.Services.AddSingleton<DataQuotaFilter>();
         // Sign-in limits count the client's address: believe X-Forwarded-For from the configured proxies only.
         builder.AddTrustedProxies();
 

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Tenancy.Api.Usage;
 using Tenancy.AspNetCore.Resolution;
 
 namespace Tenancy.Api.Sales;
@@ -10,7 +11,8 @@ public static class SalesApi
 {
     public static IEndpointRouteBuilder MapSalesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").RequireTenant();
+        // A tenant over its data quota cannot add more (413); it can still read and delete.
+        var api = app.MapGroup("/api").RequireTenant().AddEndpointFilter<DataQuotaFilter>();
         api.MapProductsApi();
         api.MapCustomersApi();
         api.MapLocationsApi();

@@ -29,6 +29,8 @@ public static class LocalRedisBuilderExtensions
         {
             Directory.CreateDirectory(redis.Folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             var secret = await password.Resource.GetValueAsync(cancellationToken);
+            // Bounded memory: entries with a TTL (cache entries, rate-limit windows) are evicted least recently used
+            // first; keys without one (the cache generations) never are, so an eviction never serves a stale entry.
             await File.WriteAllTextAsync(configFile, string.Create(CultureInfo.InvariantCulture, $"""
                 bind 127.0.0.1
                 port {port}
@@ -36,6 +38,8 @@ public static class LocalRedisBuilderExtensions
                 dir {redis.Folder}
                 save ""
                 appendonly no
+                maxmemory 256mb
+                maxmemory-policy volatile-lru
                 """), cancellationToken);
             File.SetUnixFileMode(configFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         });

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Hangfire.Server;
 using Microsoft.Extensions.Logging;
 using Tenancy.Telemetry;
+using Tenancy.Usage;
 
 namespace Tenancy.Jobs.Telemetry;
 
@@ -11,7 +12,7 @@ namespace Tenancy.Jobs.Telemetry;
 /// the enqueue span), tagged with the job's tenant, and a logging scope with the tenant and the job, so every log line
 /// written while the job runs says whose work it was; and <see cref="PerformingJob.Current"/>. All are ambient, so they reach the job's code and its scope.
 /// </summary>
-internal sealed class TenantJobTelemetryFilter(ILoggerFactory loggers) : IServerFilter
+internal sealed class TenantJobTelemetryFilter(ILoggerFactory loggers, UsageMeter? usage = null) : IServerFilter
 {
     private const string StateItem = "Tenancy.Jobs.Telemetry";
 
@@ -37,13 +38,13 @@ internal sealed class TenantJobTelemetryFilter(ILoggerFactory loggers) : IServer
         }
 
         var scope = _logger.BeginScope(new JobLogScope(context.BackgroundJob.Id, displayName, tenantId, tenant));
-        context.Items[StateItem] = new RunningJob(activity, scope);
+        context.Items[StateItem] = new RunningJob(activity, scope, Guid.TryParse(tenantId, out var id) ? id : null);
         PerformingJob.Set(new PerformingJob(context.BackgroundJob.Id, displayName));
     }
 
     public void OnPerformed(PerformedContext context)
     {
-        if (!context.Items.TryGetValue(StateItem, out var item) || item is not RunningJob (var activity, var scope))
+        if (!context.Items.TryGetValue(StateItem, out var item) || item is not RunningJob (var activity, var scope, var tenantJob))
         {
             return;
         }
@@ -52,6 +53,12 @@ internal sealed class TenantJobTelemetryFilter(ILoggerFactory loggers) : IServer
         {
             var cause = exception.InnerException ?? exception;
             activity?.SetStatus(ActivityStatusCode.Error, cause.Message).SetTag("error.type", cause.GetType().FullName);
+        }
+
+        // A job run for the tenant's usage (where the host meters usage: the Worker), whatever its outcome.
+        if (tenantJob is { } tenantId)
+        {
+            usage?.RecordJobRun(tenantId);
         }
 
         PerformingJob.Set(null);
@@ -72,7 +79,7 @@ internal sealed class TenantJobTelemetryFilter(ILoggerFactory loggers) : IServer
         }
     }
 
-    private sealed record RunningJob(Activity? Activity, IDisposable? Scope);
+    private sealed record RunningJob(Activity? Activity, IDisposable? Scope, Guid? TenantId);
 
     /// <summary>Structured for log exporters (TenantId, Tenant, JobId), readable on the console.</summary>
     private sealed class JobLogScope(string jobId, string displayName, string? tenantId, string? tenant) : IReadOnlyList<KeyValuePair<string, object?>>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tenancy.Tenants;
+using Tenancy.Usage;
 
 namespace Tenancy.Registry;
 
@@ -18,6 +19,8 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     public DbSet<AppliedTenantMigration> TenantMigrations => Set<AppliedTenantMigration>();
 
     public DbSet<AppliedSharedMigration> SharedMigrations => Set<AppliedSharedMigration>();
+
+    public DbSet<TenantUsageRow> Usage => Set<TenantUsageRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -59,6 +62,13 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             migration.HasKey(m => new { m.TenantId, m.MigrationId });
             migration.Property(m => m.MigrationId).HasMaxLength(150);
             migration.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<TenantUsageRow>(usage =>
+        {
+            usage.ToTable("tenant_usage");
+            usage.HasKey(u => new { u.TenantId, u.Day });
+            usage.HasOne<Tenant>().WithMany().HasForeignKey(u => u.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<AppliedSharedMigration>(migration =>

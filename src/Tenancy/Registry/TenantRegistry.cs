@@ -116,6 +116,17 @@ public sealed class TenantRegistry(RegistryDbContext db, TenantValidation valida
         return tenant;
     }
 
+    /// <summary>Sets (or, with null, clears) the tenant's own limits over its plan's; every instance applies them at once.</summary>
+    public async Task<Tenant> SetLimitOverridesAsync(string identifier, LimitOverrides? overrides, CancellationToken cancellationToken = default)
+    {
+        var tenant = await FindTrackedAsync(identifier, cancellationToken);
+        tenant.RequestsPerWindow = overrides?.RequestsPerWindow;
+        tenant.MaxDataBytes = overrides?.MaxDataBytes;
+        tenant.UpdatedAt = clock.GetUtcNow();
+        await SaveAsync(cancellationToken);
+        return tenant;
+    }
+
     private async Task<Tenant> ChangeStatusAsync(string identifier, TenantStatus target, TenantStatus[] allowedFrom, CancellationToken cancellationToken)
     {
         var tenant = await FindTrackedAsync(identifier, cancellationToken);

@@ -17,6 +17,12 @@ public sealed class Tenant
 
     public int? MaxLocations { get; set; }
 
+    /// <summary>Override of the plan's requests per window (<c>Tenancy:Limits</c>); null: the plan's.</summary>
+    public int? RequestsPerWindow { get; set; }
+
+    /// <summary>Override of the plan's data quota in bytes; null: the plan's.</summary>
+    public long? MaxDataBytes { get; set; }
+
     public TenantIsolation Isolation { get; set; }
 
     /// <summary>Placement: the schema of a schema-isolated tenant (derived from the identifier).</summary>

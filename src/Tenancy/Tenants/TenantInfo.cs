@@ -12,9 +12,10 @@ public sealed record TenantInfo(
     PlanLimits Limits,
     string? DatabaseName = null,
     string? ConnectionReference = null,
-    DateTimeOffset? WritesFrozenUntil = null)
+    DateTimeOffset? WritesFrozenUntil = null,
+    LimitOverrides? LimitOverrides = null)
 {
     public static TenantInfo From(Tenant tenant) => new(
         tenant.Id, tenant.Identifier, tenant.Name, tenant.Status, tenant.Isolation, tenant.SchemaName, tenant.Plan, tenant.Limits,
-        tenant.DatabaseName, tenant.ConnectionReference, tenant.WritesFrozenUntil);
+        tenant.DatabaseName, tenant.ConnectionReference, tenant.WritesFrozenUntil, LimitOverrides.Of(tenant.RequestsPerWindow, tenant.MaxDataBytes));
 }

@@ -107,6 +107,10 @@ namespace Tenancy.Registry.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("isolation");
 
+                    b.Property<long?>("MaxDataBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("max_data_bytes");
+
                     b.Property<int?>("MaxLocations")
                         .HasColumnType("integer")
                         .HasColumnName("max_locations");
@@ -131,6 +135,10 @@ namespace Tenancy.Registry.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("plan");
+
+                    b.Property<int?>("RequestsPerWindow")
+                        .HasColumnType("integer")
+                        .HasColumnName("requests_per_window");
 
                     b.Property<string>("SchemaName")
                         .HasMaxLength(63)
@@ -199,6 +207,46 @@ namespace Tenancy.Registry.Migrations
                     b.ToTable("domains", "tenancy");
                 });
 
+            modelBuilder.Entity("Tenancy.Usage.TenantUsageRow", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<long?>("CacheBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cache_bytes");
+
+                    b.Property<long?>("DataBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("data_bytes");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("bigint")
+                        .HasColumnName("errors");
+
+                    b.Property<long>("JobsRun")
+                        .HasColumnType("bigint")
+                        .HasColumnName("jobs_run");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "Day")
+                        .HasName("pk_tenant_usage");
+
+                    b.ToTable("tenant_usage", "tenancy");
+                });
+
             modelBuilder.Entity("Tenancy.Tenants.AppliedTenantMigration", b =>
                 {
                     b.HasOne("Tenancy.Tenants.Tenant", null)
@@ -217,6 +265,16 @@ namespace Tenancy.Registry.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_domains_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Tenancy.Usage.TenantUsageRow", b =>
+                {
+                    b.HasOne("Tenancy.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tenant_usage_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Tenancy.Tenants.Tenant", b =>
