@@ -88,7 +88,12 @@ internal sealed class BenchSystem : IAsyncDisposable
         BenchAuth.ConfigureApi(builder.CreateResourceBuilder<ProjectResource>("api"));
         // The benchmarks load one tenant far past a plan's request limit: they measure serving, not refusing. The
         // limiter still counts every request (as it does in production); fairness sets its flooder's limit itself.
-        builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment("Tenancy__Limits__Plans__standard__RequestsPerWindow", "1000000000");
+        var api = builder.CreateResourceBuilder<ProjectResource>("api");
+        foreach (var plan in new[] { "trial", "standard", "enterprise" })
+        {
+            api.WithEnvironment($"Tenancy__Limits__Plans__{plan}__RequestsPerWindow", "1000000000");
+        }
+
         var app = await builder.StartAsync();
         try
         {
