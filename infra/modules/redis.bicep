@@ -17,7 +17,9 @@ resource redis 'Microsoft.Cache/redis@2024-03-01' = {
     enableNonSslPort: false
     // Every client authenticates: the access key is the cache's password (no anonymous access, ever).
     disableAccessKeyAuthentication: false
-    redisConfiguration: { authnotrequired: 'false' }
+    // As the local Redis: entries with a TTL (cache entries, rate-limit windows, cache budgets) are evicted least
+    // recently used first when the cache is full; the cache generations, which have none, never are.
+    redisConfiguration: { authnotrequired: 'false', 'maxmemory-policy': 'volatile-lru' }
     minimumTlsVersion: '1.2'
     publicNetworkAccess: 'Enabled'
     redisVersion: '6'

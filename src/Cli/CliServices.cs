@@ -94,6 +94,10 @@ internal sealed class CliServices : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _scope.ServiceProvider.GetRequiredService<T>();
 
+    /// <summary>A service this command's connections may not provide (the cache's, when no cache is configured).</summary>
+    public T? Find<T>()
+        where T : notnull => _scope.ServiceProvider.GetService<T>();
+
     public async ValueTask DisposeAsync()
     {
         await _scope.DisposeAsync();

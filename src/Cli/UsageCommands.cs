@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using Tenancy.Caching;
 using Tenancy.Context;
 using Tenancy.Limits;
 using Tenancy.Registry;
@@ -35,6 +36,8 @@ internal static class UsageCommands
             await using var services = await cli.OpenServicesAsync(ct);
             var tenant = TenantInfo.From(await services.Get<TenantRegistry>().FindAsync(id, ct) ?? throw new TenantNotFoundException(id));
             var dataBytes = await services.Get<TenantDataSize>().BytesAsync(tenant, ct);
+            // Without a cache configured there is nothing in it to measure.
+            var cache = services.Find<TenantCacheBudget>() is { } budget ? await budget.MeasureAsync(tenant.Id, ct) : null;
             var days = await services.Get<UsageStore>().ReadAsync(tenant.Id, period.From, period.To, ct);
             var limits = services.Get<TenantLimitResolver>().For(tenant);
             if (cli.Get(csv))
@@ -45,7 +48,11 @@ internal static class UsageCommands
 
             if (cli.Output.IsJson)
             {
-                cli.Output.WriteJson(new { tenant = tenant.Identifier, tenant.Plan, period.From, period.To, dataBytesNow = dataBytes, limits, days });
+                cli.Output.WriteJson(new
+                {
+                    tenant = tenant.Identifier, tenant.Plan, period.From, period.To, dataBytesNow = dataBytes,
+                    cacheBytesNow = cache?.Bytes, cacheEntriesNow = cache?.Entries, limits, days,
+                });
                 return ExitCodes.Ok;
             }
 
@@ -63,6 +70,7 @@ internal static class UsageCommands
             }
 
             cli.Output.WriteLine($"{tenant.Identifier}: {days.Count} day(s) with use from {period.From:yyyy-MM-dd} to {period.To:yyyy-MM-dd}; {Describe(tenant, limits, dataBytes)}");
+            cli.Output.WriteLine($"{tenant.Identifier}: {DescribeCache(tenant, limits, cache)}");
             return ExitCodes.Ok;
         });
         return command;
@@ -100,6 +108,7 @@ internal static class UsageCommands
             }
 
             cli.Output.WriteLine($"{info.Identifier}: {Describe(info, limits, dataBytes: null)}");
+            cli.Output.WriteLine($"{info.Identifier}: {DescribeCache(info, limits, cache: null)}");
             return ExitCodes.Ok;
         });
         return command;
@@ -110,6 +119,14 @@ internal static class UsageCommands
         value == PlanValue ? null
         : long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1 && number <= max ? number
         : throw new CliUsageException($"{option} is a positive whole number or '{PlanValue}' (got '{value}')");
+
+    /// <summary>What the tenant holds in the cache's Redis tier, when measured, and its plan's budget there.</summary>
+    private static string DescribeCache(TenantInfo tenant, TenantLimits limits, CacheUsage? cache)
+    {
+        var held = cache is { } usage ? $"{usage.Entries} cache entries ({usage.Bytes} bytes) in Redis, " : "";
+        var budget = limits.MaxCacheEntries is { } entries ? $"at most {entries} (plan '{tenant.Plan}')" : "unlimited";
+        return string.Create(CultureInfo.InvariantCulture, $"{held}cache entries {budget}");
+    }
 
     private static string Describe(TenantInfo tenant, TenantLimits limits, long? dataBytes)
     {

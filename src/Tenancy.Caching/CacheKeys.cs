@@ -11,6 +11,14 @@ internal static class CacheKeys
 
     public static string TenantScope(Guid tenantId) => $"t:{tenantId:N}";
 
+    /// <summary>The tenant whose space <paramref name="key"/> is in; false for platform keys and anything else.</summary>
+    public static bool TryGetTenant(string key, out Guid tenantId)
+    {
+        tenantId = default;
+        return key.Length > 35 && key.StartsWith("t:", StringComparison.Ordinal) && key[34] == ':'
+            && Guid.TryParseExact(key.AsSpan(2, 32), "N", out tenantId);
+    }
+
     public static string RegionScope(string space, string region) => $"{space}/{region}";
 
     public static string Build(string space, long spaceGeneration, string region, long regionGeneration, string key) =>

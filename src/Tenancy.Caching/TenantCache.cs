@@ -19,6 +19,7 @@ namespace Tenancy.Caching;
 public sealed partial class TenantCache(
     HybridCache cache,
     CacheGenerations generations,
+    TenantCacheBudget budget,
     ITenantContextAccessor tenants,
     TenantCacheTelemetry telemetry,
     IOptions<TenantCacheOptions> options,
@@ -86,10 +87,16 @@ public sealed partial class TenantCache(
         var caller = ExecutionContext.Capture();
         var value = await cache.GetOrCreateAsync(
             CacheKeys.Build(space, spaceGeneration.Value, region, regionGeneration.Value, key),
-            (factory, miss, caller),
+            (factory, miss, caller, budget, tenant),
             static (state, ct) =>
             {
                 state.miss.Value = true;
+                if (state.tenant is not null)
+                {
+                    // The entry's write to Redis, after the factory, carries only its key: it finds the tenant's budget here.
+                    state.budget.Remember(state.tenant);
+                }
+
                 return state.caller is null ? state.factory(ct) : RunInContext(state.caller, state.factory, ct);
             },
             cancellationToken: cancellationToken);

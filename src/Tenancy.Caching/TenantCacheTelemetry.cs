@@ -13,17 +13,22 @@ public sealed class TenantCacheTelemetry : IDisposable
 
     private readonly Meter _meter;
     private readonly Counter<long> _lookups;
+    private readonly Counter<long> _budgetRefusals;
 
     public TenantCacheTelemetry(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(Name);
         _lookups = _meter.CreateCounter<long>("tenancy.cache.lookups", description: "Cache lookups by result (hit, miss, bypass) and tenant tier");
+        _budgetRefusals = _meter.CreateCounter<long>("tenancy.cache.budget_refusals", description: "Entries kept out of Redis because their tenant held its plan's MaxCacheEntries, by tenant tier");
     }
 
     public static ActivitySource ActivitySource { get; } = new(Name);
 
     internal void RecordLookup(string result, string tier) =>
         _lookups.Add(1, new KeyValuePair<string, object?>("cache.result", result), new KeyValuePair<string, object?>("tenant.tier", tier));
+
+    internal void RecordBudgetRefusal(string tier) =>
+        _budgetRefusals.Add(1, new KeyValuePair<string, object?>("tenant.tier", tier));
 
     public void Dispose() => _meter.Dispose();
 }

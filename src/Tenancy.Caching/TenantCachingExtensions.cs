@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Tenancy.Limits;
 
 namespace Tenancy.Caching;
 
@@ -26,9 +28,13 @@ public static class TenantCachingExtensions
             options.Configure(configure);
         }
 
-        services.AddStackExchangeRedisCache(_ => { });
         services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((redis, sp) =>
             redis.ConnectionMultiplexerFactory = () => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()));
+        services.AddSingleton(sp => new RedisCache(sp.GetRequiredService<IOptions<RedisCacheOptions>>()));
+        // HybridCache's Redis tier: each tenant's writes within its plan's budget.
+        services.AddSingleton<IDistributedCache, BudgetedDistributedCache>();
+        services.AddSingleton<TenantCacheBudget>();
+        builder.AddTenantLimits();
 
         // HybridCache's memory tier; sized, so memory stays flat however many tenants are active.
         services.AddMemoryCache();

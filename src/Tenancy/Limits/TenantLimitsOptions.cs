@@ -20,9 +20,9 @@ public sealed class TenantLimitsOptions
     /// <summary>Limits by plan name (the plans of <c>Tenancy:Plans</c>); a tenant's registry overrides win.</summary>
     public Dictionary<string, PlanQuota> Plans { get; set; } = new(StringComparer.Ordinal)
     {
-        ["trial"] = new() { RequestsPerWindow = 100, MaxDataBytes = 50L * 1024 * 1024 },
-        ["standard"] = new() { RequestsPerWindow = 1_000, MaxDataBytes = 5L * 1024 * 1024 * 1024 },
-        ["enterprise"] = new() { RequestsPerWindow = 10_000 },
+        ["trial"] = new() { RequestsPerWindow = 100, MaxDataBytes = 50L * 1024 * 1024, MaxCacheEntries = 1_000 },
+        ["standard"] = new() { RequestsPerWindow = 1_000, MaxDataBytes = 5L * 1024 * 1024 * 1024, MaxCacheEntries = 20_000 },
+        ["enterprise"] = new() { RequestsPerWindow = 10_000, MaxCacheEntries = 200_000 },
     };
 
     /// <summary>Why the options cannot be used, or null: checked at start (<c>ValidateOnStart</c>).</summary>
@@ -48,9 +48,9 @@ public sealed class TenantLimitsOptions
 
         foreach (var (name, quota) in Plans)
         {
-            if (quota.RequestsPerWindow < 1 || quota.MaxDataBytes < 1)
+            if (quota.RequestsPerWindow < 1 || quota.MaxDataBytes < 1 || quota.MaxCacheEntries < 1)
             {
-                return $"{SectionName}:Plans:{name}: RequestsPerWindow is at least 1 and MaxDataBytes, when set, positive.";
+                return $"{SectionName}:Plans:{name}: RequestsPerWindow is at least 1, and MaxDataBytes and MaxCacheEntries, when set, positive.";
             }
         }
 
@@ -64,4 +64,10 @@ public sealed class PlanQuota
     public int RequestsPerWindow { get; set; } = 1_000;
 
     public long? MaxDataBytes { get; set; }
+
+    /// <summary>
+    /// Entries the tenant may hold in Redis at once (the shared cache tier); past it new entries stay in each
+    /// instance's memory only, so one tenant cannot crowd the others out of Redis.
+    /// </summary>
+    public int? MaxCacheEntries { get; set; }
 }

@@ -4,4 +4,4 @@ namespace Tenancy.Usage;
 public sealed record UsageDay(DateOnly Day, long Requests, long Errors, long JobsRun, long? DataBytes, long? CacheBytes);
 
 /// <summary>Counts taken from memory for one tenant and day, added to the stored day by a flush.</summary>
-public sealed record UsageIncrement(Guid TenantId, DateOnly Day, long Requests, long Errors, long JobsRun, long? DataBytes);
+public sealed record UsageIncrement(Guid TenantId, DateOnly Day, long Requests, long Errors, long JobsRun, long? DataBytes, long? CacheBytes);

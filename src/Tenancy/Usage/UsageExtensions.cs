@@ -9,7 +9,7 @@ public static class UsageExtensions
 {
     /// <summary>
     /// Usage metering (counts in memory, flushed to <c>tenancy.tenant_usage</c> in batches, metrics on meter
-    /// <see cref="UsageTelemetry.MeterName"/>) and the plans' limits (<c>Tenancy:Limits</c>, validated at start).
+    /// <see cref="UsageTelemetry.MeterName"/>) and the plans' limits (<see cref="TenantLimitsExtensions.AddTenantLimits"/>).
     /// Needs <c>AddTenancy</c> first.
     /// </summary>
     public static IHostApplicationBuilder AddTenantUsage(this IHostApplicationBuilder builder)
@@ -18,21 +18,12 @@ public static class UsageExtensions
         services.AddOptions<UsageOptions>().Bind(builder.Configuration.GetSection(UsageOptions.SectionName))
             .Validate(o => o.FlushInterval >= TimeSpan.FromMilliseconds(100), $"{UsageOptions.SectionName}:FlushInterval is at least 100 ms.")
             .ValidateOnStart();
-        services.AddOptions<TenantLimitsOptions>().Bind(builder.Configuration.GetSection(TenantLimitsOptions.SectionName));
-        services.AddSingleton<IValidateOptions<TenantLimitsOptions>, TenantLimitsValidation>();
-        services.AddOptionsWithValidateOnStart<TenantLimitsOptions>();
-        services.AddSingleton<TenantLimitResolver>();
+        builder.AddTenantLimits();
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<UsageStore>();
         services.AddSingleton<UsageTelemetry>();
         services.AddSingleton<TenantDataSize>();
         services.AddHostedService<UsageFlusher>();
         return builder;
-    }
-
-    private sealed class TenantLimitsValidation(IOptions<TenancyOptions> tenancy) : IValidateOptions<TenantLimitsOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, TenantLimitsOptions options) =>
-            options.Problem(tenancy.Value.Plans.Keys) is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
     }
 }

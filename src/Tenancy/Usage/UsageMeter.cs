@@ -25,6 +25,9 @@ public sealed class UsageMeter(TimeProvider clock)
     /// <summary>A measurement of the tenant's stored data (a gauge: the day keeps the last one).</summary>
     public void RecordDataBytes(Guid tenantId, long bytes) => Interlocked.Exchange(ref For(tenantId).DataBytes, bytes);
 
+    /// <summary>A measurement of what the tenant holds in the cache's Redis tier (a gauge, as data bytes).</summary>
+    public void RecordCacheBytes(Guid tenantId, long bytes) => Interlocked.Exchange(ref For(tenantId).CacheBytes, bytes);
+
     /// <summary>Takes every count so far (leaving zeros); days that have ended are forgotten once taken.</summary>
     public IReadOnlyList<UsageIncrement> TakeAll()
     {
@@ -56,9 +59,15 @@ public sealed class UsageMeter(TimeProvider clock)
             Interlocked.Add(ref counters.Requests, increment.Requests);
             Interlocked.Add(ref counters.Errors, increment.Errors);
             Interlocked.Add(ref counters.JobsRun, increment.JobsRun);
+            // A measurement taken since the failed flush is newer: it stays.
             if (increment.DataBytes is { } bytes)
             {
                 Interlocked.CompareExchange(ref counters.DataBytes, bytes, Counters.NotMeasured);
+            }
+
+            if (increment.CacheBytes is { } cacheBytes)
+            {
+                Interlocked.CompareExchange(ref counters.CacheBytes, cacheBytes, Counters.NotMeasured);
             }
         }
     }
@@ -69,10 +78,13 @@ public sealed class UsageMeter(TimeProvider clock)
         var errors = Interlocked.Exchange(ref counters.Errors, 0);
         var jobs = Interlocked.Exchange(ref counters.JobsRun, 0);
         var data = Interlocked.Exchange(ref counters.DataBytes, Counters.NotMeasured);
-        return requests == 0 && errors == 0 && jobs == 0 && data == Counters.NotMeasured
+        var cache = Interlocked.Exchange(ref counters.CacheBytes, Counters.NotMeasured);
+        return requests == 0 && errors == 0 && jobs == 0 && data == Counters.NotMeasured && cache == Counters.NotMeasured
             ? null
-            : new UsageIncrement(tenant, day, requests, errors, jobs, data == Counters.NotMeasured ? null : data);
+            : new UsageIncrement(tenant, day, requests, errors, jobs, Measured(data), Measured(cache));
     }
+
+    private static long? Measured(long gauge) => gauge == Counters.NotMeasured ? null : gauge;
 
     private Counters For(Guid tenantId) => _counters.GetOrAdd((tenantId, Today()), static _ => new Counters());
 
@@ -86,5 +98,6 @@ public sealed class UsageMeter(TimeProvider clock)
         public long Errors;
         public long JobsRun;
         public long DataBytes = NotMeasured;
+        public long CacheBytes = NotMeasured;
     }
 }

@@ -15,16 +15,17 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
         }
 
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO tenancy.tenant_usage AS u (tenant_id, day, requests, errors, jobs_run, data_bytes, updated_at)
-            SELECT i.tenant_id, i.day, i.requests, i.errors, i.jobs_run, i.data_bytes, now()
-            FROM unnest($1::uuid[], $2::date[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[])
-                 AS i (tenant_id, day, requests, errors, jobs_run, data_bytes)
+            INSERT INTO tenancy.tenant_usage AS u (tenant_id, day, requests, errors, jobs_run, data_bytes, cache_bytes, updated_at)
+            SELECT i.tenant_id, i.day, i.requests, i.errors, i.jobs_run, i.data_bytes, i.cache_bytes, now()
+            FROM unnest($1::uuid[], $2::date[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[])
+                 AS i (tenant_id, day, requests, errors, jobs_run, data_bytes, cache_bytes)
             JOIN tenancy.tenants t ON t.id = i.tenant_id
             ON CONFLICT (tenant_id, day) DO UPDATE SET
                 requests = u.requests + excluded.requests,
                 errors = u.errors + excluded.errors,
                 jobs_run = u.jobs_run + excluded.jobs_run,
                 data_bytes = coalesce(excluded.data_bytes, u.data_bytes),
+                cache_bytes = coalesce(excluded.cache_bytes, u.cache_bytes),
                 updated_at = excluded.updated_at
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = increments.Select(i => i.TenantId).ToArray() });
@@ -33,6 +34,7 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter { Value = increments.Select(i => i.Errors).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = increments.Select(i => i.JobsRun).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = increments.Select(i => i.DataBytes).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = increments.Select(i => i.CacheBytes).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using Tenancy.Cli;
 using Xunit.Abstractions;
 
@@ -93,7 +94,7 @@ public sealed class TenantUsageTests(LimitsSystemFixture fixture, ITestOutputHel
         var csv = await byQuery.Content.ReadAsStringAsync();
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("tenant,day,requests,errors,jobs_run,data_bytes,cache_bytes", lines[0]);
-        Assert.Matches($"^{tenant},{Today},2,0,0,[1-9][0-9]*,$", Assert.Single(lines[1..]));
+        Assert.Matches($"^{tenant},{Today},2,0,0,[1-9][0-9]*,0$", Assert.Single(lines[1..]));
 
         var request = TenancyClient.NewRequest(HttpMethod.Get, $"/api/tenants/{tenant}/usage");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/csv"));
@@ -166,6 +167,45 @@ public sealed class TenantUsageTests(LimitsSystemFixture fixture, ITestOutputHel
         await System.First.AddMemberAsync(own, "reader@example.com", password, "member");
         var member = await System.First.SignInAsync(own, "reader@example.com", password);
         await TenancyClient.AssertProblemAsync(await System.First.SendWithTokenAsync(member, HttpMethod.Get, "/api/usage", host: $"{own}.localhost"), HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_tenants_cache_bytes_are_its_own_are_stored_for_the_day_and_its_plan_bounds_its_entries()
+    {
+        var (cached, idle) = (await System.First.CreateTenantAsync(), await System.First.CreateTenantAsync());
+        var token = await System.First.SignInAsOwnerAsync(cached);
+        // The product list is cached: a miss writes the tenant's first entry to Redis, after the answer.
+        Assert.Equal(HttpStatusCode.OK, (await System.First.SendWithTokenAsync(token, HttpMethod.Get, "/api/products", host: $"{cached}.localhost")).StatusCode);
+
+        var waited = Stopwatch.StartNew();
+        JsonElement report;
+        while ((report = await System.Second.UsageAsync(cached)).GetProperty("cacheEntriesNow").GetInt64() == 0)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(5), "the tenant's cache entry was not counted within 5 s");
+            await Task.Delay(100);
+        }
+
+        var bytes = report.GetProperty("cacheBytesNow").GetInt64();
+        Assert.True(bytes > 0, "an entry holds bytes");
+        Assert.True(report.GetProperty("limits").GetProperty("maxCacheEntries").GetInt32() > 0, "every plan bounds a tenant's entries");
+        var other = await System.First.UsageAsync(idle);
+        Assert.Equal((0L, 0L), (other.GetProperty("cacheEntriesNow").GetInt64(), other.GetProperty("cacheBytesNow").GetInt64()));
+
+        // The day keeps the last measurement, in the billing CSV too; the idle tenant's day has none.
+        waited.Restart();
+        while (!(await System.First.UsageAsync(cached)).GetProperty("days").EnumerateArray()
+            .Any(d => d.GetProperty("day").GetString() == Today && d.GetProperty("cacheBytes") is { ValueKind: JsonValueKind.Number } b && b.GetInt64() == bytes))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(5), $"the day's cache bytes were not stored as {bytes} within 5 s");
+            await Task.Delay(100);
+        }
+
+        var csv = await (await System.First.SendAsync(HttpMethod.Get, $"/api/tenants/{cached}/usage?format=csv")).Content.ReadAsStringAsync();
+        Assert.EndsWith($",{bytes}", csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries)[^1], StringComparison.Ordinal);
+        var entries = (await System.First.UsageAsync(cached)).GetProperty("cacheEntriesNow").GetInt64();
+        var (code, text, error) = await CliAsync("tenants", "usage", cached);
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains($"{entries} cache entries ({bytes} bytes) in Redis", text);
     }
 
     private async Task<long> JobsRunTodayAsync(string tenant) =>

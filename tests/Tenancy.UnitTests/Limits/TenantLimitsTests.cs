@@ -85,6 +85,18 @@ public sealed class TenantLimitsTests
         var zero = new TenantLimitsOptions();
         zero.Plans["standard"] = new PlanQuota { RequestsPerWindow = 0 };
         Assert.Contains("Plans:standard", zero.Problem([]));
+        var noCache = new TenantLimitsOptions();
+        noCache.Plans["trial"] = new PlanQuota { MaxCacheEntries = 0 };
+        Assert.Contains("Plans:trial", noCache.Problem([]));
+    }
+
+    [Fact]
+    public void The_cache_budget_is_the_plans_and_no_override_touches_it()
+    {
+        var plan = new PlanQuota { RequestsPerWindow = 100, MaxCacheEntries = 250 };
+        Assert.Equal(250, TenantLimits.Resolve(plan, Window, 7, 9).MaxCacheEntries);
+        Assert.Null(TenantLimits.Resolve(new PlanQuota(), Window, null, null).MaxCacheEntries);
+        Assert.Equal(1_000, new TenantLimitResolver(Options.Create(new TenantLimitsOptions())).For(Tenant("trial", null)).MaxCacheEntries);
     }
 
     [Fact]

@@ -19,8 +19,8 @@ public sealed class UsageTests
 
         var taken = meter.TakeAll().ToDictionary(i => i.TenantId);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        Assert.Equal(new UsageIncrement(acme, today, 2, 1, 0, 4096), taken[acme]);
-        Assert.Equal(new UsageIncrement(globex, today, 1, 0, 1, null), taken[globex]);
+        Assert.Equal(new UsageIncrement(acme, today, 2, 1, 0, 4096, null), taken[acme]);
+        Assert.Equal(new UsageIncrement(globex, today, 1, 0, 1, null, null), taken[globex]);
         Assert.Empty(meter.TakeAll());
     }
 
@@ -36,6 +36,23 @@ public sealed class UsageTests
 
         var taken = Assert.Single(meter.TakeAll());
         Assert.Equal((2L, 1L), (taken.Requests, taken.Errors));
+    }
+
+    [Fact]
+    public void Cache_bytes_are_a_gauge_the_day_keeps_the_last_of_and_a_failed_flush_gives_back()
+    {
+        var meter = new UsageMeter(TimeProvider.System);
+        var acme = Guid.CreateVersion7();
+        meter.RecordCacheBytes(acme, 900);
+        meter.RecordCacheBytes(acme, 700);
+        var failed = meter.TakeAll();
+        Assert.Equal(700, Assert.Single(failed).CacheBytes);
+
+        meter.Restore(failed);
+        Assert.Equal(700, Assert.Single(meter.TakeAll()).CacheBytes);
+        meter.RecordCacheBytes(acme, 650);
+        meter.Restore(failed);
+        Assert.Equal(650, Assert.Single(meter.TakeAll()).CacheBytes);
     }
 
     [Fact]
