@@ -22,7 +22,8 @@ internal sealed class TenantJobFilterProvider : IJobFilterProvider
         TenantJobClientFilter clientFilter,
         TenantJobTelemetryFilter telemetryFilter,
         TenantJobRejectionFilter rejectionFilter,
-        TenantQueueRouter? queueRouter = null)
+        TenantQueueRouter? queueRouter = null,
+        TenantConcurrencyLimiter? concurrencyLimiter = null)
     {
         List<JobFilter> filters =
         [
@@ -34,6 +35,11 @@ internal sealed class TenantJobFilterProvider : IJobFilterProvider
         if (queueRouter is not null)
         {
             filters.Add(new JobFilter(queueRouter, JobFilterScope.Global, null));
+        }
+
+        if (concurrencyLimiter is not null)
+        {
+            filters.Add(new JobFilter(concurrencyLimiter, JobFilterScope.Global, null));
         }
 
         _tenancyFilters = [.. filters];

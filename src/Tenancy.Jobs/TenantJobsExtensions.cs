@@ -11,6 +11,7 @@ using Tenancy.Jobs.Context;
 using Tenancy.Jobs.Fairness;
 using Tenancy.Jobs.Rejection;
 using Tenancy.Jobs.Telemetry;
+using Tenancy.Limits;
 using Tenancy.Registry;
 
 namespace Tenancy.Jobs;
@@ -19,14 +20,15 @@ public static class TenantJobsExtensions
 {
     /// <summary>
     /// Hangfire over PostgreSQL (schema <c>Tenancy:Jobs:Schema</c> of the tenancy database) with the tenancy filters:
-    /// every job created here carries the current tenant and trace, and a tenant's bursts go to the bulk queue (when
-    /// Redis is registered). Enough to enqueue: <see cref="JobEnqueuer"/> from async code, <see cref="IBackgroundJobClient"/>
+    /// every job created here carries the current tenant and trace, a tenant's bursts go to the bulk queue and its
+    /// running jobs are held to its plan's MaxConcurrentJobs (when Redis is registered). Enough to enqueue: <see cref="JobEnqueuer"/> from async code, <see cref="IBackgroundJobClient"/>
     /// from jobs. <see cref="AddTenantJobServer"/> runs them. Needs <c>AddTenancy</c> first.
     /// </summary>
     public static IHostApplicationBuilder AddTenantJobs(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<TenantJobsOptions>().Bind(builder.Configuration.GetSection(TenantJobsOptions.SectionName));
+        builder.AddTenantLimits();
 
         // Registered before AddHangfire, which then keeps them instead of its static defaults.
         services.AddSingleton<JobStorage>(sp => CreateStorage(
@@ -35,14 +37,16 @@ public static class TenantJobsExtensions
         services.AddSingleton<TenantJobClientFilter>();
         services.AddSingleton<TenantJobTelemetryFilter>();
         services.AddSingleton<TenantJobRejectionFilter>();
-        services.AddSingleton<IJobFilterProvider>(sp => new TenantJobFilterProvider(
-            sp.GetRequiredService<TenantJobClientFilter>(),
-            sp.GetRequiredService<TenantJobTelemetryFilter>(),
-            sp.GetRequiredService<TenantJobRejectionFilter>(),
-            // Fairness counts bursts in Redis (AddRedisClient); without it, jobs are first come, first served.
-            sp.GetService<IConnectionMultiplexer>() is null
-                ? null
-                : ActivatorUtilities.CreateInstance<TenantQueueRouter>(sp, ActivatorUtilities.CreateInstance<TenantBurstMeter>(sp))));
+        // Fairness counts bursts and running jobs in Redis (AddRedisClient); without it, jobs are first come, first served.
+        services.AddSingleton<IJobFilterProvider>(sp => sp.GetService<IConnectionMultiplexer>() is null
+            ? new TenantJobFilterProvider(
+                sp.GetRequiredService<TenantJobClientFilter>(), sp.GetRequiredService<TenantJobTelemetryFilter>(), sp.GetRequiredService<TenantJobRejectionFilter>())
+            : new TenantJobFilterProvider(
+                sp.GetRequiredService<TenantJobClientFilter>(),
+                sp.GetRequiredService<TenantJobTelemetryFilter>(),
+                sp.GetRequiredService<TenantJobRejectionFilter>(),
+                ActivatorUtilities.CreateInstance<TenantQueueRouter>(sp, ActivatorUtilities.CreateInstance<TenantBurstMeter>(sp)),
+                ActivatorUtilities.CreateInstance<TenantConcurrencyLimiter>(sp, ActivatorUtilities.CreateInstance<TenantJobSlots>(sp))));
 
         services.AddHangfire(configuration => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

@@ -4,10 +4,10 @@ using Tenancy.Usage;
 namespace Tenancy.Api.Usage;
 
 /// <summary>A tenant's limits now, and whether each is the tenant's own or its plan's.</summary>
-public sealed record LimitsResponse(int RequestsPerWindow, double WindowSeconds, long? MaxDataBytes, bool RequestsOverridden, bool DataOverridden, int? MaxCacheEntries)
+public sealed record LimitsResponse(int RequestsPerWindow, double WindowSeconds, long? MaxDataBytes, bool RequestsOverridden, bool DataOverridden, int? MaxCacheEntries, int? MaxConcurrentJobs)
 {
     public static LimitsResponse From(TenantLimits limits) =>
-        new(limits.RequestsPerWindow, limits.Window.TotalSeconds, limits.MaxDataBytes, limits.RequestsOverridden, limits.DataOverridden, limits.MaxCacheEntries);
+        new(limits.RequestsPerWindow, limits.Window.TotalSeconds, limits.MaxDataBytes, limits.RequestsOverridden, limits.DataOverridden, limits.MaxCacheEntries, limits.MaxConcurrentJobs);
 }
 
 /// <summary>

@@ -5,7 +5,7 @@ using Tenancy.Tenants;
 namespace Tenancy.Limits;
 
 /// <summary>What one tenant may use now: its plan's limits, with the registry's per-tenant overrides applied.</summary>
-public sealed record TenantLimits(int RequestsPerWindow, TimeSpan Window, long? MaxDataBytes, bool RequestsOverridden, bool DataOverridden, int? MaxCacheEntries = null)
+public sealed record TenantLimits(int RequestsPerWindow, TimeSpan Window, long? MaxDataBytes, bool RequestsOverridden, bool DataOverridden, int? MaxCacheEntries = null, int? MaxConcurrentJobs = null)
 {
     /// <summary>The plan's quota (<paramref name="plan"/> null: the plan is unknown, and unlimited but for requests) under the tenant's overrides.</summary>
     public static TenantLimits Resolve(PlanQuota? plan, TimeSpan window, int? requestsOverride, long? dataOverride) => new(
@@ -14,7 +14,8 @@ public sealed record TenantLimits(int RequestsPerWindow, TimeSpan Window, long? 
         dataOverride ?? plan?.MaxDataBytes,
         requestsOverride is not null,
         dataOverride is not null,
-        plan?.MaxCacheEntries);
+        plan?.MaxCacheEntries,
+        plan?.MaxConcurrentJobs);
 }
 
 /// <summary>

@@ -20,9 +20,9 @@ public sealed class TenantLimitsOptions
     /// <summary>Limits by plan name (the plans of <c>Tenancy:Plans</c>); a tenant's registry overrides win.</summary>
     public Dictionary<string, PlanQuota> Plans { get; set; } = new(StringComparer.Ordinal)
     {
-        ["trial"] = new() { RequestsPerWindow = 100, MaxDataBytes = 50L * 1024 * 1024, MaxCacheEntries = 1_000 },
-        ["standard"] = new() { RequestsPerWindow = 1_000, MaxDataBytes = 5L * 1024 * 1024 * 1024, MaxCacheEntries = 20_000 },
-        ["enterprise"] = new() { RequestsPerWindow = 10_000, MaxCacheEntries = 200_000 },
+        ["trial"] = new() { RequestsPerWindow = 100, MaxDataBytes = 50L * 1024 * 1024, MaxCacheEntries = 1_000, MaxConcurrentJobs = 2 },
+        ["standard"] = new() { RequestsPerWindow = 1_000, MaxDataBytes = 5L * 1024 * 1024 * 1024, MaxCacheEntries = 20_000, MaxConcurrentJobs = 10 },
+        ["enterprise"] = new() { RequestsPerWindow = 10_000, MaxCacheEntries = 200_000, MaxConcurrentJobs = 50 },
     };
 
     /// <summary>Why the options cannot be used, or null: checked at start (<c>ValidateOnStart</c>).</summary>
@@ -48,9 +48,9 @@ public sealed class TenantLimitsOptions
 
         foreach (var (name, quota) in Plans)
         {
-            if (quota.RequestsPerWindow < 1 || quota.MaxDataBytes < 1 || quota.MaxCacheEntries < 1)
+            if (quota.RequestsPerWindow < 1 || quota.MaxDataBytes < 1 || quota.MaxCacheEntries < 1 || quota.MaxConcurrentJobs < 1)
             {
-                return $"{SectionName}:Plans:{name}: RequestsPerWindow is at least 1, and MaxDataBytes and MaxCacheEntries, when set, positive.";
+                return $"{SectionName}:Plans:{name}: RequestsPerWindow is at least 1, and MaxDataBytes, MaxCacheEntries and MaxConcurrentJobs, when set, positive.";
             }
         }
 
@@ -70,4 +70,10 @@ public sealed class PlanQuota
     /// instance's memory only, so one tenant cannot crowd the others out of Redis.
     /// </summary>
     public int? MaxCacheEntries { get; set; }
+
+    /// <summary>
+    /// The tenant's jobs running at once on all Workers together; one more waits (rescheduled a moment later), so a
+    /// tenant's backlog never holds every worker.
+    /// </summary>
+    public int? MaxConcurrentJobs { get; set; }
 }

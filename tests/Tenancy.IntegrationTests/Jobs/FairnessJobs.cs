@@ -16,13 +16,28 @@ internal sealed class FairnessLog
     public ConcurrentDictionary<(string Tenant, int Sequence), long> Started { get; } = new();
 
     public int StartedOf(string tenant) => Started.Keys.Count(k => k.Tenant == tenant);
+
+    /// <summary>Each tenant's jobs running now, and the most that ever ran at once.</summary>
+    public ConcurrentDictionary<string, int> Running { get; } = new();
+
+    public ConcurrentDictionary<string, int> Peak { get; } = new();
 }
 
 internal sealed class FairnessJob(ITenantContextAccessor tenants, FairnessLog log) : IFairnessJob
 {
-    public Task WorkAsync(int sequence, int milliseconds, CancellationToken cancellationToken)
+    public async Task WorkAsync(int sequence, int milliseconds, CancellationToken cancellationToken)
     {
-        log.Started[(tenants.Current!.Identifier, sequence)] = Stopwatch.GetTimestamp();
-        return Task.Delay(milliseconds, cancellationToken);
+        var tenant = tenants.Current!.Identifier;
+        log.Started[(tenant, sequence)] = Stopwatch.GetTimestamp();
+        var running = log.Running.AddOrUpdate(tenant, 1, (_, n) => n + 1);
+        log.Peak.AddOrUpdate(tenant, running, (_, peak) => Math.Max(peak, running));
+        try
+        {
+            await Task.Delay(milliseconds, cancellationToken);
+        }
+        finally
+        {
+            log.Running.AddOrUpdate(tenant, 0, (_, n) => n - 1);
+        }
     }
 }

@@ -91,12 +91,16 @@ public sealed class TenantLimitsTests
     }
 
     [Fact]
-    public void The_cache_budget_is_the_plans_and_no_override_touches_it()
+    public void The_cache_budget_and_job_cap_are_the_plans_and_no_override_touches_them()
     {
-        var plan = new PlanQuota { RequestsPerWindow = 100, MaxCacheEntries = 250 };
-        Assert.Equal(250, TenantLimits.Resolve(plan, Window, 7, 9).MaxCacheEntries);
+        var plan = new PlanQuota { RequestsPerWindow = 100, MaxCacheEntries = 250, MaxConcurrentJobs = 3 };
+        Assert.Equal((250, 3), (TenantLimits.Resolve(plan, Window, 7, 9).MaxCacheEntries, TenantLimits.Resolve(plan, Window, 7, 9).MaxConcurrentJobs));
         Assert.Null(TenantLimits.Resolve(new PlanQuota(), Window, null, null).MaxCacheEntries);
-        Assert.Equal(1_000, new TenantLimitResolver(Options.Create(new TenantLimitsOptions())).For(Tenant("trial", null)).MaxCacheEntries);
+        var trial = new TenantLimitResolver(Options.Create(new TenantLimitsOptions())).For(Tenant("trial", null));
+        Assert.Equal((1_000, 2), (trial.MaxCacheEntries, trial.MaxConcurrentJobs));
+        var noJobs = new TenantLimitsOptions();
+        noJobs.Plans["standard"] = new PlanQuota { MaxConcurrentJobs = 0 };
+        Assert.Contains("MaxConcurrentJobs", noJobs.Problem([]));
     }
 
     [Fact]
