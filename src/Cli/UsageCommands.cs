@@ -81,21 +81,27 @@ internal static class UsageCommands
         var identifier = CliOptions.IdentifierArgument();
         var requests = new Option<string?>("--requests") { Description = $"Requests per window for this tenant, or '{PlanValue}' for its plan's" };
         var data = new Option<string?>("--max-data-bytes") { Description = $"Data quota in bytes for this tenant, or '{PlanValue}' for its plan's" };
-        var command = new Command("limits", "Show a tenant's limits, or set its own over its plan's (as PUT /api/tenants/{identifier}/limits)") { identifier, requests, data };
+        var cacheEntries = new Option<string?>("--max-cache-entries") { Description = $"Cache entries in Redis for this tenant, or '{PlanValue}' for its plan's" };
+        var concurrentJobs = new Option<string?>("--max-concurrent-jobs") { Description = $"Jobs running at once for this tenant, or '{PlanValue}' for its plan's" };
+        var command = new Command("limits", "Show a tenant's limits, or set its own over its plan's (as PUT /api/tenants/{identifier}/limits)")
+        {
+            identifier, requests, data, cacheEntries, concurrentJobs,
+        };
         command.Runs(global, async (cli, ct) =>
         {
             var id = CliOptions.RequireIdentifier(cli.Get(identifier));
-            var newRequests = cli.Get(requests);
-            var newData = cli.Get(data);
+            var (newRequests, newData, newCacheEntries, newConcurrentJobs) = (cli.Get(requests), cli.Get(data), cli.Get(cacheEntries), cli.Get(concurrentJobs));
             await using var services = await cli.OpenServicesAsync(ct);
             var registry = services.Get<TenantRegistry>();
             var tenant = await registry.FindAsync(id, ct) ?? throw new TenantNotFoundException(id);
-            if (newRequests is not null || newData is not null)
+            if (newRequests is not null || newData is not null || newCacheEntries is not null || newConcurrentJobs is not null)
             {
-                // Only what is given changes; the other override stays as it is.
+                // Only what is given changes; the other overrides stay as they are.
                 var overrides = LimitOverrides.Of(
                     newRequests is null ? tenant.RequestsPerWindow : (int?)Override(newRequests, "--requests", int.MaxValue),
-                    newData is null ? tenant.MaxDataBytes : Override(newData, "--max-data-bytes", long.MaxValue));
+                    newData is null ? tenant.MaxDataBytes : Override(newData, "--max-data-bytes", long.MaxValue),
+                    newCacheEntries is null ? tenant.MaxCacheEntries : (int?)Override(newCacheEntries, "--max-cache-entries", int.MaxValue),
+                    newConcurrentJobs is null ? tenant.MaxConcurrentJobs : (int?)Override(newConcurrentJobs, "--max-concurrent-jobs", int.MaxValue));
                 tenant = await registry.SetLimitOverridesAsync(id, overrides, ct);
             }
 
@@ -124,16 +130,16 @@ internal static class UsageCommands
     private static string DescribeCache(TenantInfo tenant, TenantLimits limits, CacheUsage? cache)
     {
         var held = cache is { } usage ? $"{usage.Entries} cache entries ({usage.Bytes} bytes) in Redis, " : "";
-        var budget = limits.MaxCacheEntries is { } entries ? $"at most {entries} (plan '{tenant.Plan}')" : "unlimited";
-        return string.Create(CultureInfo.InvariantCulture, $"{held}cache entries {budget}");
+        var budget = limits.MaxCacheEntries is { } entries ? $"at most {entries} ({TenantLimits.Source(limits.CacheEntriesOverridden, tenant)})" : "unlimited";
+        var jobs = limits.MaxConcurrentJobs is { } max ? $"at most {max} ({TenantLimits.Source(limits.ConcurrentJobsOverridden, tenant)})" : "unlimited";
+        return string.Create(CultureInfo.InvariantCulture, $"{held}cache entries {budget}; jobs at once {jobs}");
     }
 
     private static string Describe(TenantInfo tenant, TenantLimits limits, long? dataBytes)
     {
-        var source = (bool own) => own ? "its own" : $"plan '{tenant.Plan}'";
-        var quota = limits.MaxDataBytes is { } max ? $"{max} bytes ({source(limits.DataOverridden)})" : "unlimited";
+        var quota = limits.MaxDataBytes is { } max ? $"{max} bytes ({TenantLimits.Source(limits.DataOverridden, tenant)})" : "unlimited";
         var stored = dataBytes is { } bytes ? $"{bytes} bytes stored, " : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{limits.RequestsPerWindow} requests per {limits.Window.TotalSeconds:0.###} s ({source(limits.RequestsOverridden)}); {stored}data quota {quota}");
+            $"{limits.RequestsPerWindow} requests per {limits.Window.TotalSeconds:0.###} s ({TenantLimits.Source(limits.RequestsOverridden, tenant)}); {stored}data quota {quota}");
     }
 }

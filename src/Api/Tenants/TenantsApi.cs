@@ -32,7 +32,7 @@ public static class TenantsApi
         api.MapPost("/{identifier}/cache/purge", PurgeCache).WithName("PurgeTenantCache").WithSummary("Drop every cache entry of the tenant, on every instance");
         api.MapPost("/{identifier}/move", TenantPlacementApi.MoveTenant).WithName("MoveTenant").WithSummary("Move the tenant to another tier: copy, verify, switch, drop the old copy");
         api.MapGet("/{identifier}/usage", UsageApi.GetTenantUsage).WithName("GetTenantUsage").WithSummary("The tenant's usage per day; ?format=csv or Accept: text/csv for billing");
-        api.MapPut("/{identifier}/limits", UsageApi.SetLimits).WithName("SetTenantLimits").WithSummary("Set the tenant's own request and data limits over its plan's (null: the plan's)");
+        api.MapPut("/{identifier}/limits", UsageApi.SetLimits).WithName("SetTenantLimits").WithSummary("Set the tenant's own limits over its plan's: requests, data, cache entries, concurrent jobs (null: the plan's)");
         return app;
     }
 

@@ -26,7 +26,7 @@ internal sealed class DataQuotaFilter(ITenantContextAccessor tenants, TenantLimi
         return TypedResults.Problem(
             statusCode: StatusCodes.Status413PayloadTooLarge,
             title: "Data quota reached",
-            detail: $"Tenant '{tenant.Identifier}' stores {used} bytes; its quota is {max} bytes (maxDataBytes, {(tenantLimits.DataOverridden ? "set for this tenant" : $"plan '{tenant.Plan}'")}). Delete data or ask for a larger quota.",
+            detail: $"Tenant '{tenant.Identifier}' stores {used} bytes; its quota is {max} bytes (maxDataBytes, {TenantLimits.Source(tenantLimits.DataOverridden, tenant)}). Delete data or ask for a larger quota.",
             extensions: new Dictionary<string, object?> { ["limit"] = "maxDataBytes", ["max"] = max, ["used"] = used });
     }
 }

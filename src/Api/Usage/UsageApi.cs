@@ -44,14 +44,16 @@ public static class UsageApi
         string identifier, SetLimitsRequest request, TenantRegistry registry, Tenancy.Limits.TenantLimitResolver limits, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        if (request.RequestsPerWindow is < 1)
+        foreach (var (field, value) in new (string, long?)[]
         {
-            errors["requestsPerWindow"] = ["At least 1, or null for the plan's."];
-        }
-
-        if (request.MaxDataBytes is < 1)
+            ("requestsPerWindow", request.RequestsPerWindow), ("maxDataBytes", request.MaxDataBytes),
+            ("maxCacheEntries", request.MaxCacheEntries), ("maxConcurrentJobs", request.MaxConcurrentJobs),
+        })
         {
-            errors["maxDataBytes"] = ["At least 1, or null for the plan's."];
+            if (value is < 1)
+            {
+                errors[field] = ["At least 1, or null for the plan's."];
+            }
         }
 
         if (errors.Count > 0)
@@ -59,7 +61,8 @@ public static class UsageApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var tenant = await registry.SetLimitOverridesAsync(identifier, LimitOverrides.Of(request.RequestsPerWindow, request.MaxDataBytes), cancellationToken);
+        var overrides = LimitOverrides.Of(request.RequestsPerWindow, request.MaxDataBytes, request.MaxCacheEntries, request.MaxConcurrentJobs);
+        var tenant = await registry.SetLimitOverridesAsync(identifier, overrides, cancellationToken);
         return TypedResults.Ok(LimitsResponse.From(limits.For(TenantInfo.From(tenant))));
     }
 }

@@ -59,7 +59,7 @@ public static class TenantRateLimiting
         Status = StatusCodes.Status429TooManyRequests,
         Title = "Request rate limit reached",
         Detail = string.Create(CultureInfo.InvariantCulture,
-            $"Tenant '{tenant.Identifier}' may make {limits.RequestsPerWindow} requests per {limits.Window.TotalSeconds:0.###} s (requestsPerWindow, {(limits.RequestsOverridden ? "set for this tenant" : $"plan '{tenant.Plan}'")}); try again in {retryAfterSeconds} s."),
+            $"Tenant '{tenant.Identifier}' may make {limits.RequestsPerWindow} requests per {limits.Window.TotalSeconds:0.###} s (requestsPerWindow, {TenantLimits.Source(limits.RequestsOverridden, tenant)}); try again in {retryAfterSeconds} s."),
         Extensions =
         {
             ["limit"] = "requestsPerWindow",

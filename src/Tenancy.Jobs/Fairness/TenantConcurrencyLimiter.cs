@@ -25,7 +25,7 @@ internal sealed class TenantConcurrencyLimiter(TenantJobSlots slots, TenantLooku
 
         // The activator refuses a job whose tenant is unknown or out of service; here only the limit is at stake.
         var tenant = lookup.FindByIdentifierAsync(claim.Identifier, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        if (tenant is null || tenant.Id != claim.TenantId || limits.For(tenant).MaxConcurrentJobs is not { } max)
+        if (tenant is null || tenant.Id != claim.TenantId || limits.For(tenant) is not { MaxConcurrentJobs: { } max } tenantLimits)
         {
             return;
         }
@@ -34,7 +34,7 @@ internal sealed class TenantConcurrencyLimiter(TenantJobSlots slots, TenantLooku
         {
             context.CandidateState = new ScheduledState(Retry)
             {
-                Reason = $"Tenant '{tenant.Identifier}' already runs {max} jobs, its plan's MaxConcurrentJobs ('{tenant.Plan}'): waits for a slot",
+                Reason = $"Tenant '{tenant.Identifier}' already runs {max} jobs (maxConcurrentJobs, {TenantLimits.Source(tenantLimits.ConcurrentJobsOverridden, tenant)}): waits for a slot",
             };
         }
     }

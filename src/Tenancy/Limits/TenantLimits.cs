@@ -4,18 +4,28 @@ using Tenancy.Tenants;
 
 namespace Tenancy.Limits;
 
-/// <summary>What one tenant may use now: its plan's limits, with the registry's per-tenant overrides applied.</summary>
-public sealed record TenantLimits(int RequestsPerWindow, TimeSpan Window, long? MaxDataBytes, bool RequestsOverridden, bool DataOverridden, int? MaxCacheEntries = null, int? MaxConcurrentJobs = null)
+/// <summary>What one tenant may use now: its plan's limits, with the registry's per-tenant <see cref="Overrides"/> applied.</summary>
+public sealed record TenantLimits(int RequestsPerWindow, TimeSpan Window, long? MaxDataBytes, int? MaxCacheEntries, int? MaxConcurrentJobs, LimitOverrides? Overrides)
 {
+    public bool RequestsOverridden => Overrides?.RequestsPerWindow is not null;
+
+    public bool DataOverridden => Overrides?.MaxDataBytes is not null;
+
+    public bool CacheEntriesOverridden => Overrides?.MaxCacheEntries is not null;
+
+    public bool ConcurrentJobsOverridden => Overrides?.MaxConcurrentJobs is not null;
+
     /// <summary>The plan's quota (<paramref name="plan"/> null: the plan is unknown, and unlimited but for requests) under the tenant's overrides.</summary>
-    public static TenantLimits Resolve(PlanQuota? plan, TimeSpan window, int? requestsOverride, long? dataOverride) => new(
-        requestsOverride ?? plan?.RequestsPerWindow ?? new PlanQuota().RequestsPerWindow,
+    public static TenantLimits Resolve(PlanQuota? plan, TimeSpan window, LimitOverrides? overrides) => new(
+        overrides?.RequestsPerWindow ?? plan?.RequestsPerWindow ?? new PlanQuota().RequestsPerWindow,
         window,
-        dataOverride ?? plan?.MaxDataBytes,
-        requestsOverride is not null,
-        dataOverride is not null,
-        plan?.MaxCacheEntries,
-        plan?.MaxConcurrentJobs);
+        overrides?.MaxDataBytes ?? plan?.MaxDataBytes,
+        overrides?.MaxCacheEntries ?? plan?.MaxCacheEntries,
+        overrides?.MaxConcurrentJobs ?? plan?.MaxConcurrentJobs,
+        overrides);
+
+    /// <summary>Where a limit comes from, for messages: "set for this tenant" or "plan 'trial'".</summary>
+    public static string Source(bool overridden, TenantInfo tenant) => overridden ? "set for this tenant" : $"plan '{tenant.Plan}'";
 }
 
 /// <summary>
@@ -30,6 +40,6 @@ public sealed class TenantLimitResolver(IOptions<TenantLimitsOptions> options)
     {
         var limits = options.Value;
         return TenantLimits.Resolve(
-            limits.Plans.GetValueOrDefault(t.Plan), limits.Window, t.LimitOverrides?.RequestsPerWindow, t.LimitOverrides?.MaxDataBytes);
+            limits.Plans.GetValueOrDefault(t.Plan), limits.Window, t.LimitOverrides);
     });
 }

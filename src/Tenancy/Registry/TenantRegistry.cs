@@ -122,6 +122,8 @@ public sealed class TenantRegistry(RegistryDbContext db, TenantValidation valida
         var tenant = await FindTrackedAsync(identifier, cancellationToken);
         tenant.RequestsPerWindow = overrides?.RequestsPerWindow;
         tenant.MaxDataBytes = overrides?.MaxDataBytes;
+        tenant.MaxCacheEntries = overrides?.MaxCacheEntries;
+        tenant.MaxConcurrentJobs = overrides?.MaxConcurrentJobs;
         tenant.UpdatedAt = clock.GetUtcNow();
         await SaveAsync(cancellationToken);
         return tenant;

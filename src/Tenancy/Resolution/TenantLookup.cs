@@ -17,7 +17,8 @@ public sealed class TenantLookup(NpgsqlDataSource dataSource) : IChangeSubscribe
 
     private const string SelectTenant = """
         SELECT t.id, t.identifier, t.name, t.status, t.isolation, t.schema_name, t.plan, t.max_users, t.max_locations,
-               t.database_name, t.connection_reference, t.writes_frozen_until, t.requests_per_window, t.max_data_bytes
+               t.database_name, t.connection_reference, t.writes_frozen_until, t.requests_per_window, t.max_data_bytes,
+               t.max_cache_entries, t.max_concurrent_jobs
         FROM tenancy.tenants t
         """;
 
@@ -69,6 +70,10 @@ public sealed class TenantLookup(NpgsqlDataSource dataSource) : IChangeSubscribe
             reader.IsDBNull(9) ? null : reader.GetString(9),
             reader.IsDBNull(10) ? null : reader.GetString(10),
             reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
-            LimitOverrides.Of(reader.IsDBNull(12) ? null : reader.GetInt32(12), reader.IsDBNull(13) ? null : reader.GetInt64(13)));
+            LimitOverrides.Of(
+                reader.IsDBNull(12) ? null : reader.GetInt32(12),
+                reader.IsDBNull(13) ? null : reader.GetInt64(13),
+                reader.IsDBNull(14) ? null : reader.GetInt32(14),
+                reader.IsDBNull(15) ? null : reader.GetInt32(15)));
     }
 }

@@ -23,6 +23,12 @@ public sealed class Tenant
     /// <summary>Override of the plan's data quota in bytes; null: the plan's.</summary>
     public long? MaxDataBytes { get; set; }
 
+    /// <summary>Override of the plan's cache entries in Redis; null: the plan's.</summary>
+    public int? MaxCacheEntries { get; set; }
+
+    /// <summary>Override of the plan's jobs running at once; null: the plan's.</summary>
+    public int? MaxConcurrentJobs { get; set; }
+
     public TenantIsolation Isolation { get; set; }
 
     /// <summary>Placement: the schema of a schema-isolated tenant (derived from the identifier).</summary>
@@ -54,6 +60,8 @@ public sealed class Tenant
     public List<TenantDomain> Domains { get; set; } = [];
 
     public PlanLimits Limits => new(MaxUsers, MaxLocations);
+
+    public LimitOverrides? LimitOverrides => Tenants.LimitOverrides.Of(RequestsPerWindow, MaxDataBytes, MaxCacheEntries, MaxConcurrentJobs);
 }
 
 /// <summary>A host that resolves to a tenant besides its own <c>{identifier}.{root domain}</c>.</summary>

@@ -17,5 +17,5 @@ public sealed record TenantInfo(
 {
     public static TenantInfo From(Tenant tenant) => new(
         tenant.Id, tenant.Identifier, tenant.Name, tenant.Status, tenant.Isolation, tenant.SchemaName, tenant.Plan, tenant.Limits,
-        tenant.DatabaseName, tenant.ConnectionReference, tenant.WritesFrozenUntil, LimitOverrides.Of(tenant.RequestsPerWindow, tenant.MaxDataBytes));
+        tenant.DatabaseName, tenant.ConnectionReference, tenant.WritesFrozenUntil, tenant.LimitOverrides);
 }

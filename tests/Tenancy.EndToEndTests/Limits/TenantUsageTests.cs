@@ -117,14 +117,32 @@ public sealed class TenantUsageTests(LimitsSystemFixture fixture, ITestOutputHel
         var tenant = await System.First.CreateTenantAsync();
         var (code, text, error) = await CliAsync("tenants", "limits", tenant, "--requests", "42");
         Assert.True(code == ExitCodes.Ok, error);
-        Assert.Contains("42 requests per 10 s (its own)", text);
+        Assert.Contains("42 requests per 10 s (set for this tenant)", text);
         Assert.Equal(42, (await System.Second.UsageAsync(tenant)).GetProperty("limits").GetProperty("requestsPerWindow").GetInt32());
+
+        // Only what is given changes: the request limit stays the tenant's own.
+        (code, text, error) = await CliAsync("tenants", "limits", tenant, "--max-cache-entries", "7", "--max-concurrent-jobs", "3");
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("cache entries at most 7 (set for this tenant); jobs at once at most 3 (set for this tenant)", text);
+        var limits = (await System.Second.UsageAsync(tenant)).GetProperty("limits");
+        Assert.Equal((42, 7, 3), (limits.GetProperty("requestsPerWindow").GetInt32(), limits.GetProperty("maxCacheEntries").GetInt32(), limits.GetProperty("maxConcurrentJobs").GetInt32()));
+        Assert.True(limits.GetProperty("cacheEntriesOverridden").GetBoolean() && limits.GetProperty("concurrentJobsOverridden").GetBoolean());
+
+        // The API's PUT sets them all: what it leaves out is the plan's again, as the CLI then shows.
+        Assert.Equal(HttpStatusCode.OK, (await System.First.SendAsync(HttpMethod.Put, $"/api/tenants/{tenant}/limits", new { requestsPerWindow = 42, maxCacheEntries = 9 })).StatusCode);
+        (code, text, error) = await CliAsync("tenants", "limits", tenant);
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("cache entries at most 9 (set for this tenant); jobs at once at most 10 (plan 'standard')", text);
 
         (code, text, error) = await CliAsync("tenants", "limits", tenant, "--requests", "plan");
         Assert.True(code == ExitCodes.Ok, error);
         Assert.Contains("1000 requests per 10 s (plan 'standard')", text);
 
-        foreach (var bad in new[] { new[] { "tenants", "limits", tenant, "--requests", "-5" }, ["tenants", "usage", tenant, "--from", "2026-12-05", "--to", "2026-12-01"] })
+        foreach (var bad in new[]
+        {
+            new[] { "tenants", "limits", tenant, "--requests", "-5" }, ["tenants", "limits", tenant, "--max-concurrent-jobs", "0"],
+            ["tenants", "usage", tenant, "--from", "2026-12-05", "--to", "2026-12-01"],
+        })
         {
             (code, _, error) = await CliAsync(bad);
             Assert.Equal(ExitCodes.Usage, code);
@@ -135,10 +153,15 @@ public sealed class TenantUsageTests(LimitsSystemFixture fixture, ITestOutputHel
         Assert.Equal(ExitCodes.Failed, code);
         Assert.Contains("no-such-tenant", error);
 
-        var invalid = await System.First.SendAsync(HttpMethod.Put, $"/api/tenants/{tenant}/limits", new { requestsPerWindow = 0, maxDataBytes = -1 });
+        var invalid = await System.First.SendAsync(HttpMethod.Put, $"/api/tenants/{tenant}/limits", new { requestsPerWindow = 0, maxDataBytes = -1, maxCacheEntries = 0, maxConcurrentJobs = -2 });
         var problem = await TenancyClient.AssertProblemAsync(invalid, HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("requestsPerWindow", out _));
-        Assert.True(problem.GetProperty("errors").TryGetProperty("maxDataBytes", out _));
+        foreach (var field in new[] { "requestsPerWindow", "maxDataBytes", "maxCacheEntries", "maxConcurrentJobs" })
+        {
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), field);
+        }
+
+        // Nothing of the refused request was stored.
+        Assert.Equal(9, (await System.First.UsageAsync(tenant)).GetProperty("limits").GetProperty("maxCacheEntries").GetInt32());
         await TenancyClient.AssertProblemAsync(await System.First.SendAsync(HttpMethod.Get, $"/api/tenants/{tenant}/usage?from=2026-12-05&to=2026-12-01"), HttpStatusCode.BadRequest);
     }
 

@@ -52,6 +52,28 @@ public sealed class TenantCacheBudgetTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task A_tenants_own_budget_replaces_its_plans_and_the_other_tenant_keeps_the_plans()
+    {
+        const int Own = Budget + 3;
+        await using var instance = await CacheInstance.StartAsync(fixture, SmallBudgets);
+        var (a, b) = (await instance.CreateTenantAsync(), await instance.CreateTenantAsync());
+        a = await instance.Services.SetLimitOverridesAsync(a, new LimitOverrides(null, null, MaxCacheEntries: Own, MaxConcurrentJobs: null));
+        using var refusals = new RefusalCount();
+        for (var i = 0; i < Own + 1; i++)
+        {
+            await WriteAsync(instance, a, $"page:{i}", $"a{i}", refusals, admitted: i < Own);
+        }
+
+        for (var i = 0; i < Budget + 1; i++)
+        {
+            await WriteAsync(instance, b, $"page:{i}", $"b{i}", refusals, admitted: i < Budget);
+        }
+
+        Assert.Equal(Own, EntriesInRedis(instance, a).Count);
+        Assert.Equal(Budget, EntriesInRedis(instance, b).Count);
+    }
+
+    [Fact]
     public async Task A_tenants_cache_bytes_are_the_bytes_redis_holds_for_its_entries()
     {
         await using var instance = await CacheInstance.StartAsync(fixture);

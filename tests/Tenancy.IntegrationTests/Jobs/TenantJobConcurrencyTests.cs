@@ -60,6 +60,29 @@ public sealed class TenantJobConcurrencyTests(PostgresFixture fixture, ITestOutp
         Assert.True(host.Services.GetRequiredService<FairnessLog>().Peak[busy.Identifier] > Cap, "without the cap, more than two ran at once");
     }
 
+    [Fact]
+    public async Task A_tenants_own_cap_replaces_its_plans_and_the_other_tenant_keeps_the_plans()
+    {
+        await using var host = await JobsHost.StartAsync(fixture, Settings(100));
+        var (held, _) = await host.CreateTenantAsync("held");
+        var (free, _) = await host.CreateTenantAsync("free");
+        held = await host.Services.SetLimitOverridesAsync(held, new LimitOverrides(null, null, MaxCacheEntries: null, MaxConcurrentJobs: 1));
+
+        var heldJobs = Enqueue(host, held, 4, milliseconds: 600);
+        var freeJobs = Enqueue(host, free, 4, milliseconds: 600);
+        foreach (var job in heldJobs.Concat(freeJobs))
+        {
+            Assert.Equal("Succeeded", (await host.WaitForFinalStateAsync(job, TimeSpan.FromSeconds(60))).Name);
+        }
+
+        var log = host.Services.GetRequiredService<FairnessLog>();
+        output.WriteLine($"peak at once: {held.Identifier} {log.Peak[held.Identifier]}, {free.Identifier} {log.Peak[free.Identifier]}");
+        Assert.Equal(1, log.Peak[held.Identifier]);
+        Assert.True(log.Peak[free.Identifier] > 1, "the other tenant, on its plan's cap of 100, ran more than one at once");
+        var histories = await Task.WhenAll(heldJobs.Select(host.StateHistoryAsync));
+        Assert.Contains(histories, history => history.Contains("Scheduled"));
+    }
+
     private static List<string> Enqueue(JobsHost host, TenantInfo tenant, int count, int milliseconds) =>
         [.. Enumerable.Range(0, count).Select(sequence => host.Enqueue<IFairnessJob>(tenant, job => job.WorkAsync(sequence, milliseconds, CancellationToken.None)))];
 }

@@ -13,28 +13,42 @@ public sealed class TenantLimitsTests
     [Fact]
     public void A_tenant_without_overrides_has_its_plans_limits()
     {
-        var limits = TenantLimits.Resolve(new PlanQuota { RequestsPerWindow = 100, MaxDataBytes = 5_000 }, Window, null, null);
-        Assert.Equal(new TenantLimits(100, Window, 5_000, RequestsOverridden: false, DataOverridden: false), limits);
+        var limits = TenantLimits.Resolve(new PlanQuota { RequestsPerWindow = 100, MaxDataBytes = 5_000, MaxCacheEntries = 50, MaxConcurrentJobs = 2 }, Window, null);
+        Assert.Equal(new TenantLimits(100, Window, 5_000, 50, 2, Overrides: null), limits);
+        Assert.False(limits.RequestsOverridden || limits.DataOverridden || limits.CacheEntriesOverridden || limits.ConcurrentJobsOverridden);
     }
 
     [Fact]
     public void Each_override_replaces_only_its_own_limit()
     {
-        var plan = new PlanQuota { RequestsPerWindow = 100, MaxDataBytes = 5_000 };
-        Assert.Equal(new TenantLimits(7, Window, 5_000, true, false), TenantLimits.Resolve(plan, Window, 7, null));
-        Assert.Equal(new TenantLimits(100, Window, 9, false, true), TenantLimits.Resolve(plan, Window, null, 9));
+        var plan = new PlanQuota { RequestsPerWindow = 100, MaxDataBytes = 5_000, MaxCacheEntries = 50, MaxConcurrentJobs = 2 };
+        var requests = TenantLimits.Resolve(plan, Window, new LimitOverrides(7, null, null, null));
+        Assert.Equal((7, 5_000L, 50, 2), (requests.RequestsPerWindow, requests.MaxDataBytes, requests.MaxCacheEntries, requests.MaxConcurrentJobs));
+        Assert.Equal((true, false, false, false), (requests.RequestsOverridden, requests.DataOverridden, requests.CacheEntriesOverridden, requests.ConcurrentJobsOverridden));
+
+        var data = TenantLimits.Resolve(plan, Window, new LimitOverrides(null, 9, null, null));
+        Assert.Equal((100, 9L, 50, 2), (data.RequestsPerWindow, data.MaxDataBytes, data.MaxCacheEntries, data.MaxConcurrentJobs));
+        Assert.Equal((false, true, false, false), (data.RequestsOverridden, data.DataOverridden, data.CacheEntriesOverridden, data.ConcurrentJobsOverridden));
+
+        var cache = TenantLimits.Resolve(plan, Window, new LimitOverrides(null, null, 3, null));
+        Assert.Equal((100, 5_000L, 3, 2), (cache.RequestsPerWindow, cache.MaxDataBytes, cache.MaxCacheEntries, cache.MaxConcurrentJobs));
+        Assert.Equal((false, false, true, false), (cache.RequestsOverridden, cache.DataOverridden, cache.CacheEntriesOverridden, cache.ConcurrentJobsOverridden));
+
+        var jobs = TenantLimits.Resolve(plan, Window, new LimitOverrides(null, null, null, 40));
+        Assert.Equal((100, 5_000L, 50, 40), (jobs.RequestsPerWindow, jobs.MaxDataBytes, jobs.MaxCacheEntries, jobs.MaxConcurrentJobs));
+        Assert.Equal((false, false, false, true), (jobs.RequestsOverridden, jobs.DataOverridden, jobs.CacheEntriesOverridden, jobs.ConcurrentJobsOverridden));
     }
 
     [Fact]
     public void An_unknown_plan_is_unlimited_in_data_but_still_rate_limited() =>
-        Assert.Equal(new TenantLimits(new PlanQuota().RequestsPerWindow, Window, null, false, false), TenantLimits.Resolve(null, Window, null, null));
+        Assert.Equal(new TenantLimits(new PlanQuota().RequestsPerWindow, Window, null, null, null, null), TenantLimits.Resolve(null, Window, null));
 
     [Fact]
     public void The_resolver_reads_the_plan_and_the_registry_overrides_of_a_snapshot()
     {
         var resolver = new TenantLimitResolver(Options.Create(new TenantLimitsOptions()));
         var standard = Tenant("standard", null);
-        var boosted = standard with { LimitOverrides = new LimitOverrides(RequestsPerWindow: 5_000, MaxDataBytes: null) };
+        var boosted = standard with { LimitOverrides = new LimitOverrides(RequestsPerWindow: 5_000, MaxDataBytes: null, MaxCacheEntries: null, MaxConcurrentJobs: null) };
 
         Assert.Equal(1_000, resolver.For(standard).RequestsPerWindow);
         Assert.Equal(5_000, resolver.For(boosted).RequestsPerWindow);
@@ -48,7 +62,7 @@ public sealed class TenantLimitsTests
         var resolver = new TenantLimitResolver(Options.Create(new TenantLimitsOptions()));
         var acme = Tenant("standard", null);
         var globex = Tenant("standard", null);
-        var acmeBoosted = acme with { LimitOverrides = new LimitOverrides(50, null) };
+        var acmeBoosted = acme with { LimitOverrides = new LimitOverrides(50, null, null, null) };
 
         Assert.Equal(TenantPartition.Of(acme, resolver.For(acme)), TenantPartition.Of(acme with { Name = "renamed" }, resolver.For(acme with { Name = "renamed" })));
         Assert.NotEqual(TenantPartition.Of(acme, resolver.For(acme)), TenantPartition.Of(globex, resolver.For(globex)));
@@ -91,11 +105,14 @@ public sealed class TenantLimitsTests
     }
 
     [Fact]
-    public void The_cache_budget_and_job_cap_are_the_plans_and_no_override_touches_them()
+    public void The_cache_budget_and_job_cap_come_from_the_plan_unless_the_tenant_has_its_own()
     {
         var plan = new PlanQuota { RequestsPerWindow = 100, MaxCacheEntries = 250, MaxConcurrentJobs = 3 };
-        Assert.Equal((250, 3), (TenantLimits.Resolve(plan, Window, 7, 9).MaxCacheEntries, TenantLimits.Resolve(plan, Window, 7, 9).MaxConcurrentJobs));
-        Assert.Null(TenantLimits.Resolve(new PlanQuota(), Window, null, null).MaxCacheEntries);
+        var others = TenantLimits.Resolve(plan, Window, new LimitOverrides(7, 9, null, null));
+        Assert.Equal((250, 3), (others.MaxCacheEntries, others.MaxConcurrentJobs));
+        Assert.Null(TenantLimits.Resolve(new PlanQuota(), Window, null).MaxCacheEntries);
+        var unknownPlan = TenantLimits.Resolve(null, Window, new LimitOverrides(null, null, 12, 1));
+        Assert.Equal((12, 1), (unknownPlan.MaxCacheEntries, unknownPlan.MaxConcurrentJobs));
         var trial = new TenantLimitResolver(Options.Create(new TenantLimitsOptions())).For(Tenant("trial", null));
         Assert.Equal((1_000, 2), (trial.MaxCacheEntries, trial.MaxConcurrentJobs));
         var noJobs = new TenantLimitsOptions();
@@ -107,11 +124,11 @@ public sealed class TenantLimitsTests
     public void The_refusal_names_the_tenant_its_limit_and_where_it_comes_from()
     {
         var tenant = Tenant("trial", null) with { Identifier = "acme" };
-        var fromPlan = TenantRateLimiting.Problem(tenant, new TenantLimits(100, Window, null, false, false), 3);
+        var fromPlan = TenantRateLimiting.Problem(tenant, new TenantLimits(100, Window, null, null, null, null), 3);
         Assert.Equal(429, fromPlan.Status);
         Assert.Equal("Tenant 'acme' may make 100 requests per 10 s (requestsPerWindow, plan 'trial'); try again in 3 s.", fromPlan.Detail);
         Assert.Equal("requestsPerWindow", fromPlan.Extensions["limit"]);
-        Assert.Contains("set for this tenant", TenantRateLimiting.Problem(tenant, new TenantLimits(5, Window, null, true, false), 1).Detail);
+        Assert.Contains("set for this tenant", TenantRateLimiting.Problem(tenant, new TenantLimits(5, Window, null, null, null, new LimitOverrides(5, null, null, null)), 1).Detail);
     }
 
     internal static TenantInfo Tenant(string plan, LimitOverrides? overrides) =>

@@ -107,6 +107,14 @@ namespace Tenancy.Registry.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("isolation");
 
+                    b.Property<int?>("MaxCacheEntries")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_cache_entries");
+
+                    b.Property<int?>("MaxConcurrentJobs")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_concurrent_jobs");
+
                     b.Property<long?>("MaxDataBytes")
                         .HasColumnType("bigint")
                         .HasColumnName("max_data_bytes");
