@@ -37,16 +37,17 @@ public static class TenantJobsExtensions
         services.AddSingleton<TenantJobClientFilter>();
         services.AddSingleton<TenantJobTelemetryFilter>();
         services.AddSingleton<TenantJobRejectionFilter>();
-        // Fairness counts bursts and running jobs in Redis (AddRedisClient); without it, jobs are first come, first served.
-        services.AddSingleton<IJobFilterProvider>(sp => sp.GetService<IConnectionMultiplexer>() is null
-            ? new TenantJobFilterProvider(
-                sp.GetRequiredService<TenantJobClientFilter>(), sp.GetRequiredService<TenantJobTelemetryFilter>(), sp.GetRequiredService<TenantJobRejectionFilter>())
-            : new TenantJobFilterProvider(
+        services.AddSingleton<IJobFilterProvider>(sp =>
+        {
+            // Fairness counts bursts and running jobs in Redis (AddRedisClient); without it, jobs are first come, first served.
+            var fair = sp.GetService<IConnectionMultiplexer>() is not null;
+            return new TenantJobFilterProvider(
                 sp.GetRequiredService<TenantJobClientFilter>(),
                 sp.GetRequiredService<TenantJobTelemetryFilter>(),
                 sp.GetRequiredService<TenantJobRejectionFilter>(),
-                ActivatorUtilities.CreateInstance<TenantQueueRouter>(sp, ActivatorUtilities.CreateInstance<TenantBurstMeter>(sp)),
-                ActivatorUtilities.CreateInstance<TenantConcurrencyLimiter>(sp, ActivatorUtilities.CreateInstance<TenantJobSlots>(sp))));
+                fair ? ActivatorUtilities.CreateInstance<TenantQueueRouter>(sp, ActivatorUtilities.CreateInstance<TenantBurstMeter>(sp)) : null,
+                fair ? ActivatorUtilities.CreateInstance<TenantConcurrencyLimiter>(sp, ActivatorUtilities.CreateInstance<TenantJobSlots>(sp)) : null);
+        });
 
         services.AddHangfire(configuration => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

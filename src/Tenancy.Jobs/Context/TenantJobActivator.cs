@@ -43,6 +43,7 @@ internal sealed class TenantJobActivator(IServiceScopeFactory scopes, TenantScop
             throw refusal;
         }
 
+        PerformingJob.Current?.Verified(tenant!);
         return new Scope(tenantScopes.BeginScope(tenant!));
     }
 

@@ -9,8 +9,10 @@ namespace Tenancy.Jobs.Telemetry;
 
 /// <summary>
 /// Around every performed job: a consumer span that continues the trace of the code that enqueued it (its parent is
-/// the enqueue span), tagged with the job's tenant, and a logging scope with the tenant and the job, so every log line
-/// written while the job runs says whose work it was; and <see cref="PerformingJob.Current"/>. All are ambient, so they reach the job's code and its scope.
+/// the enqueue span), a logging scope with the job, and <see cref="PerformingJob.Current"/>, all ambient so they reach
+/// the job's code and its scope. The job's tenant is added to the span, the scope and usage only once the activator has
+/// verified it (<see cref="PerformingJob.Verified"/>): a job's parameters can be written by anyone with Hangfire's
+/// tables, so a tampered job shows no tenant it claimed.
 /// </summary>
 internal sealed class TenantJobTelemetryFilter(ILoggerFactory loggers, UsageMeter? usage = null) : IServerFilter
 {
@@ -20,31 +22,25 @@ internal sealed class TenantJobTelemetryFilter(ILoggerFactory loggers, UsageMete
 
     public void OnPerforming(PerformingContext context)
     {
-        var tenantId = Parameter(context, TenantJobParameters.TenantId);
-        var tenant = Parameter(context, TenantJobParameters.Tenant);
-        var displayName = Parameter(context, TenantJobParameters.DisplayName) ?? TenantJobNames.Display(context.BackgroundJob.Job, tenant);
         ActivityContext.TryParse(
             Parameter(context, TenantJobParameters.TraceParent), Parameter(context, TenantJobParameters.TraceState), isRemote: true, out var parent);
 
         var activity = TenantJobsTelemetry.ActivitySource.StartActivity(
             $"perform {TenantJobNames.Operation(context.BackgroundJob.Job)}", ActivityKind.Consumer, parent);
+        var job = new PerformingJob(context.BackgroundJob.Id, context.BackgroundJob.Job, activity);
         activity?.SetTag("messaging.system", "hangfire")
             .SetTag("messaging.operation.type", "process")
-            .SetTag("messaging.message.id", context.BackgroundJob.Id)
-            .SetTag("job.display_name", displayName);
-        if (tenant is not null)
-        {
-            activity?.SetTag(TenantActivityProcessor.TenantIdTag, tenantId).SetTag(TenantActivityProcessor.TenantIdentifierTag, tenant);
-        }
+            .SetTag("messaging.message.id", job.Id)
+            .SetTag(TenantJobsTelemetry.DisplayNameTag, job.DisplayName);
 
-        var scope = _logger.BeginScope(new JobLogScope(context.BackgroundJob.Id, displayName, tenantId, tenant));
-        context.Items[StateItem] = new RunningJob(activity, scope, Guid.TryParse(tenantId, out var id) ? id : null);
-        PerformingJob.Set(new PerformingJob(context.BackgroundJob.Id, displayName));
+        var scope = _logger.BeginScope(new JobLogScope(job));
+        context.Items[StateItem] = new RunningJob(activity, scope, job);
+        PerformingJob.Set(job);
     }
 
     public void OnPerformed(PerformedContext context)
     {
-        if (!context.Items.TryGetValue(StateItem, out var item) || item is not RunningJob (var activity, var scope, var tenantJob))
+        if (!context.Items.TryGetValue(StateItem, out var item) || item is not RunningJob (var activity, var scope, var job))
         {
             return;
         }
@@ -55,10 +51,10 @@ internal sealed class TenantJobTelemetryFilter(ILoggerFactory loggers, UsageMete
             activity?.SetStatus(ActivityStatusCode.Error, cause.Message).SetTag("error.type", cause.GetType().FullName);
         }
 
-        // A job run for the tenant's usage (where the host meters usage: the Worker), whatever its outcome.
-        if (tenantJob is { } tenantId)
+        // A job run for the tenant's usage (where the host meters usage: the Worker), whatever its outcome once it ran.
+        if (job.Tenant is { } tenant)
         {
-            usage?.RecordJobRun(tenantId);
+            usage?.RecordJobRun(tenant.Id);
         }
 
         PerformingJob.Set(null);
@@ -79,30 +75,35 @@ internal sealed class TenantJobTelemetryFilter(ILoggerFactory loggers, UsageMete
         }
     }
 
-    private sealed record RunningJob(Activity? Activity, IDisposable? Scope, Guid? TenantId);
+    private sealed record RunningJob(Activity? Activity, IDisposable? Scope, PerformingJob Job);
 
-    /// <summary>Structured for log exporters (TenantId, Tenant, JobId), readable on the console.</summary>
-    private sealed class JobLogScope(string jobId, string displayName, string? tenantId, string? tenant) : IReadOnlyList<KeyValuePair<string, object?>>
+    /// <summary>Structured for log exporters (TenantId, Tenant, JobId), readable on the console; the tenant once verified.</summary>
+    private sealed class JobLogScope(PerformingJob job) : IReadOnlyList<KeyValuePair<string, object?>>
     {
-        private readonly KeyValuePair<string, object?>[] _values =
-        [
-            new("JobId", jobId),
-            new("Job", displayName),
-            new("TenantId", tenantId),
-            new("Tenant", tenant),
+        public int Count => 6;
+
+        public KeyValuePair<string, object?> this[int index] => index switch
+        {
+            0 => new("JobId", job.Id),
+            1 => new("Job", job.DisplayName),
+            2 => new("TenantId", job.Tenant?.Id.ToString()),
+            3 => new("Tenant", job.Tenant?.Identifier),
             // The names requests use too, so a log search by tenant finds the Worker's lines as well as the Api's.
-            new(TenantActivityProcessor.TenantIdTag, tenantId),
-            new(TenantActivityProcessor.TenantIdentifierTag, tenant),
-        ];
+            4 => new(TenantActivityProcessor.TenantIdTag, job.Tenant?.Id.ToString()),
+            5 => new(TenantActivityProcessor.TenantIdentifierTag, job.Tenant?.Identifier),
+            _ => throw new ArgumentOutOfRangeException(nameof(index)),
+        };
 
-        public int Count => _values.Length;
-
-        public KeyValuePair<string, object?> this[int index] => _values[index];
-
-        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, object?>>)_values).GetEnumerator();
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                yield return this[i];
+            }
+        }
 
         IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-        public override string ToString() => $"Job {jobId} ({displayName})";
+        public override string ToString() => $"Job {job.Id} ({job.DisplayName})";
     }
 }

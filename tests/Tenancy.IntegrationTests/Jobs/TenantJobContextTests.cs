@@ -188,6 +188,13 @@ public sealed class TenantJobContextTests(PostgresFixture fixture) : IAsyncLifet
         Assert.Contains("two different tenants", state.Reason, StringComparison.Ordinal);
         Assert.DoesNotContain("Scheduled", (await _host.StateHistoryAsync(jobId)).Skip(1));
         Assert.False(_host.Probes.Observations.ContainsKey(6));
+
+        // Its span shows neither the tenant it claimed nor the one it was enqueued for: nothing unverified is tagged.
+        await Eventually.TrueAsync(() => _spans.Any(s => s.Kind == ActivityKind.Consumer && (string?)s.GetTagItem("messaging.message.id") == jobId));
+        var perform = _spans.Last(s => s.Kind == ActivityKind.Consumer && (string?)s.GetTagItem("messaging.message.id") == jobId);
+        Assert.Null(perform.GetTagItem("tenant.id"));
+        Assert.Null(perform.GetTagItem("tenant.identifier"));
+        Assert.Equal("IProbeJob.ProbeAsync", perform.GetTagItem("job.display_name"));
     }
 
     [Fact]
