@@ -38,14 +38,10 @@ internal sealed class BenchServices : IAsyncDisposable
         }
 
         builder.Logging.ClearProviders();
-        builder.AddNpgsqlDataSource("tenancydb");
-        builder.AddRedisClient("cache", configureOptions: OptionalRedis.Configure);
-        builder.AddTenancy<SalesDbContext>("tenancydb");
-        builder.AddTenantCaching();
+        var tenancy = builder.AddTenancy<SalesDbContext>("tenancydb").WithCaching("cache");
         if (jobSettings is not null)
         {
-            builder.AddTenantJobs();
-            builder.AddTenantJobServer();
+            tenancy.WithJobServer();
         }
 
         services?.Invoke(builder.Services);

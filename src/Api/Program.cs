@@ -19,9 +19,7 @@ var app = builder.Build();
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseTenantResolution();
-app.UseTenantUsage();
-app.UseTenancyAuthentication();
+app.UseTenancy();
 
 app.MapDefaultEndpoints();
 app.MapOpenApi();

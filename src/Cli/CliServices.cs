@@ -49,16 +49,16 @@ internal sealed class CliServices : IAsyncDisposable
             new($"ConnectionStrings:{CliConnections.DatabaseName}-direct", null),
         ]);
         builder.Logging.ClearProviders();
-        builder.AddTenancy<SalesDbContext>(CliConnections.DatabaseName, applicationRole);
-        builder.AddTenancyAccountStore();
-        // Usage reports and limits (read and set); this host is never started, so it flushes nothing.
-        builder.AddTenantUsage();
+        var tenancy = builder.AddTenancy<SalesDbContext>(CliConnections.DatabaseName, applicationRole)
+            .WithAccountStore()
+            // Usage reports and limits (read and set); this host is never started, so it flushes nothing.
+            .WithUsage();
         if (connections.Cache is { } cache)
         {
             var options = ConfigurationOptions.Parse(cache);
             options.AbortOnConnectFail = false;
             builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
-            builder.AddTenantCaching();
+            tenancy.WithCaching();
         }
 
         return new CliServices(builder.Build(), connections);

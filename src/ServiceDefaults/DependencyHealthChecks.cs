@@ -7,7 +7,7 @@ namespace Microsoft.Extensions.Hosting;
 /// Aspire's client integrations add a health check each (<c>AddNpgsqlDataSource</c>, <c>AddRedisClient</c>), named
 /// after the integration and unhealthy on any failure. Here they report under the names the services have always
 /// used (the Worker's dependency report, whatever reads <c>/health</c> logs), and Redis, a cache the services serve
-/// without (<see cref="OptionalRedis"/>), makes a service degraded, not unhealthy, so the platform keeps routing to it.
+/// without (<c>WithRedis</c> in Tenancy.Caching), makes a service degraded, not unhealthy, so the platform keeps routing to it.
 /// </summary>
 internal static class DependencyHealthChecks
 {

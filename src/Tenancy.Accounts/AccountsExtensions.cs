@@ -15,6 +15,7 @@ using Tenancy.Accounts.Passwords;
 using Tenancy.Accounts.Startup;
 using Tenancy.Accounts.Tokens;
 using Tenancy.Accounts.Users;
+using Tenancy.AspNetCore;
 
 namespace Tenancy.Accounts;
 
@@ -23,12 +24,19 @@ public static class AccountsExtensions
     /// <summary>
     /// Users, memberships and platform admins (their own migrations, applied at start), password sign-in with back-off
     /// and rate limits, invitations, JWT bearer authentication, and the authorization that follows from each endpoint's
-    /// <c>RequireTenant()</c>/<c>RequirePlatform()</c>. Needs <c>AddTenancy</c>; nothing here reads Redis.
+    /// <c>RequireTenant()</c>/<c>RequirePlatform()</c>, run by <c>UseTenancy</c> after the tenant is resolved. Nothing
+    /// here reads Redis.
     /// </summary>
-    public static IHostApplicationBuilder AddTenancyAccounts(this IHostApplicationBuilder builder)
+    public static TenancyBuilder WithAccounts(this TenancyBuilder tenancy)
     {
-        builder.AddTenancyAccountStore();
-        var services = builder.Services;
+        if (!tenancy.WithAccountStore().WithRequestResolution().TryAdd(TenancyFeatures.Authentication))
+        {
+            return tenancy;
+        }
+
+        tenancy.TryAdd(TenancyFeatures.RateLimiter);
+        var services = tenancy.Services;
+        var builder = tenancy.Host;
         services.AddHostedService<AccountsStartup>();
         services.AddScoped<SignInService>();
         services.AddScoped<PasswordChange>();
@@ -56,16 +64,22 @@ public static class AccountsExtensions
         services.AddSingleton<IAuthorizationHandler, TenancyAccessHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         services.AddRateLimiter(SignInRateLimit.Configure);
-        return builder;
+        return tenancy;
     }
 
     /// <summary>
     /// Users and memberships only (no web parts), for tools such as the CLI: <see cref="MemberService"/> and the
     /// accounts database. Where no change listener runs, membership lookups read PostgreSQL each time.
     /// </summary>
-    public static IHostApplicationBuilder AddTenancyAccountStore(this IHostApplicationBuilder builder)
+    public static TenancyBuilder WithAccountStore(this TenancyBuilder tenancy)
     {
-        var services = builder.Services;
+        if (!tenancy.TryAdd("account-store"))
+        {
+            return tenancy;
+        }
+
+        var services = tenancy.Services;
+        var builder = tenancy.Host;
         services.AddOptions<AccountsOptions>().Bind(builder.Configuration.GetSection(AccountsOptions.SectionName));
         services.AddDbContextFactory<AccountsDbContext>((sp, options) => AccountsDbContext.Configure(options, sp.GetRequiredService<NpgsqlDataSource>()));
         builder.EnrichTenancyDbContext<AccountsDbContext>();
@@ -79,12 +93,8 @@ public static class AccountsExtensions
         services.AddSingleton<SecurityStamps>();
         services.AddChangeSubscriber<SecurityStamps>();
         services.AddSingleton<AccountsMigrator>();
-        return builder;
+        return tenancy;
     }
-
-    /// <summary>Rate limits, authentication and authorization; after <c>UseTenantResolution</c>, which they depend on.</summary>
-    public static IApplicationBuilder UseTenancyAuthentication(this IApplicationBuilder app) =>
-        app.UseRateLimiter().UseAuthentication().UseAuthorization();
 
     /// <summary>Every request's token must carry its holder's current security stamp: a renewed stamp revokes it.</summary>
     private static async Task CheckSecurityStampAsync(TokenValidatedContext context)

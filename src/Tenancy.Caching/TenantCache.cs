@@ -71,13 +71,13 @@ public sealed partial class TenantCache(
             activity.SetTenantTags(tenant);
         }
 
-        var tier = tenant?.Plan ?? "platform";
+        var plan = tenant?.Plan ?? "platform";
         var spaceGeneration = await generations.GetAsync(space);
         var regionGeneration = await generations.GetAsync(CacheKeys.RegionScope(space, region));
         if (spaceGeneration is null || regionGeneration is null)
         {
             activity?.SetTag("cache.result", "bypass");
-            telemetry.RecordLookup("bypass", tier);
+            telemetry.RecordLookup("bypass", plan);
             return await factory(cancellationToken);
         }
 
@@ -103,7 +103,7 @@ public sealed partial class TenantCache(
 
         var result = miss.Value ? "miss" : "hit";
         activity?.SetTag("cache.result", result);
-        telemetry.RecordLookup(result, tier);
+        telemetry.RecordLookup(result, plan);
         return value;
     }
 

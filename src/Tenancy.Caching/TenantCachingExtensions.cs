@@ -14,13 +14,20 @@ namespace Tenancy.Caching;
 public static class TenantCachingExtensions
 {
     /// <summary>
-    /// The tenant cache over the <see cref="IConnectionMultiplexer"/> already registered (AddRedisClient):
-    /// HybridCache with Redis as L2, generations kept in step over pub/sub, and the cache's telemetry.
+    /// The tenant cache over Redis <paramref name="connectionName"/> (<see cref="WithRedis"/>): HybridCache with Redis
+    /// as L2, each tenant's entries there within its plan's budget, generations kept in step over pub/sub, and the
+    /// cache's telemetry.
     /// </summary>
-    public static IHostApplicationBuilder AddTenantCaching(this IHostApplicationBuilder builder, Action<TenantCacheOptions>? configure = null)
+    public static TenancyBuilder WithCaching(this TenancyBuilder tenancy, string connectionName = "cache", Action<TenantCacheOptions>? configure = null)
     {
-        var services = builder.Services;
-        var options = services.AddOptions<TenantCacheOptions>().Bind(builder.Configuration.GetSection(TenantCacheOptions.SectionName))
+        if (!tenancy.TryAdd("caching"))
+        {
+            return tenancy;
+        }
+
+        tenancy.WithRedis(connectionName).WithLimits();
+        var services = tenancy.Services;
+        var options = services.AddOptions<TenantCacheOptions>().Bind(tenancy.Configuration.GetSection(TenantCacheOptions.SectionName))
             .Validate(o => o.LocalSizeLimitBytes >= o.MaximumPayloadBytes && o.MaximumPayloadBytes > 0, $"{TenantCacheOptions.SectionName}: LocalSizeLimitBytes is at least MaximumPayloadBytes, which is positive.")
             .ValidateOnStart();
         if (configure is not null)
@@ -34,7 +41,6 @@ public static class TenantCachingExtensions
         // HybridCache's Redis tier: each tenant's writes within its plan's budget.
         services.AddSingleton<IDistributedCache, BudgetedDistributedCache>();
         services.AddSingleton<TenantCacheBudget>();
-        builder.AddTenantLimits();
 
         // HybridCache's memory tier; sized, so memory stays flat however many tenants are active.
         services.AddMemoryCache();
@@ -55,6 +61,27 @@ public static class TenantCachingExtensions
         services.AddHostedService<CacheGenerationSubscriber>();
         services.AddSingleton<TenantCacheTelemetry>();
         services.AddSingleton<TenantCache>();
-        return builder;
+        return tenancy;
+    }
+
+    /// <summary>
+    /// Redis <paramref name="connectionName"/> through Aspire's client integration (health check, telemetry), unless
+    /// an <see cref="IConnectionMultiplexer"/> is already registered. Redis is the services' cache and counters, never
+    /// their store: a service starts without it and reconnects when it comes back, and while it is away commands fail
+    /// at once instead of queueing until a timeout, so requests fall back to PostgreSQL without waiting. Job fairness
+    /// and the request rate limiter use it too when it is registered.
+    /// </summary>
+    public static TenancyBuilder WithRedis(this TenancyBuilder tenancy, string connectionName = "cache")
+    {
+        if (tenancy.TryAdd("redis") && !tenancy.Services.Any(service => service.ServiceType == typeof(IConnectionMultiplexer)))
+        {
+            tenancy.Host.AddRedisClient(connectionName, configureOptions: options =>
+            {
+                options.AbortOnConnectFail = false;
+                options.BacklogPolicy = BacklogPolicy.FailFast;
+            });
+        }
+
+        return tenancy;
     }
 }

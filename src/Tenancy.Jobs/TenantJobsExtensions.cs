@@ -22,13 +22,18 @@ public static class TenantJobsExtensions
     /// Hangfire over PostgreSQL (schema <c>Tenancy:Jobs:Schema</c> of the tenancy database) with the tenancy filters:
     /// every job created here carries the current tenant and trace, a tenant's bursts go to the bulk queue and its
     /// running jobs are held to its plan's MaxConcurrentJobs (when Redis is registered). Enough to enqueue: <see cref="JobEnqueuer"/> from async code, <see cref="IBackgroundJobClient"/>
-    /// from jobs. <see cref="AddTenantJobServer"/> runs them. Needs <c>AddTenancy</c> first.
+    /// from jobs. <see cref="WithJobServer"/> runs them.
     /// </summary>
-    public static IHostApplicationBuilder AddTenantJobs(this IHostApplicationBuilder builder)
+    public static TenancyBuilder WithJobs(this TenancyBuilder tenancy)
     {
-        var services = builder.Services;
-        services.AddOptions<TenantJobsOptions>().Bind(builder.Configuration.GetSection(TenantJobsOptions.SectionName));
-        builder.AddTenantLimits();
+        if (!tenancy.TryAdd("jobs"))
+        {
+            return tenancy;
+        }
+
+        var services = tenancy.Services;
+        services.AddOptions<TenantJobsOptions>().Bind(tenancy.Configuration.GetSection(TenantJobsOptions.SectionName));
+        tenancy.WithLimits();
 
         // Registered before AddHangfire, which then keeps them instead of its static defaults.
         services.AddSingleton<JobStorage>(sp => CreateStorage(
@@ -39,7 +44,7 @@ public static class TenantJobsExtensions
         services.AddSingleton<TenantJobRejectionFilter>();
         services.AddSingleton<IJobFilterProvider>(sp =>
         {
-            // Fairness counts bursts and running jobs in Redis (AddRedisClient); without it, jobs are first come, first served.
+            // Fairness counts bursts and running jobs in Redis (WithRedis); without it, jobs are first come, first served.
             var fair = sp.GetService<IConnectionMultiplexer>() is not null;
             return new TenantJobFilterProvider(
                 sp.GetRequiredService<TenantJobClientFilter>(),
@@ -59,18 +64,23 @@ public static class TenantJobsExtensions
 
         // The schema is created at start, before this service enqueues or serves anything.
         services.AddHostedService<JobStorageInitializer>();
-        return builder;
+        return tenancy;
     }
 
     /// <summary>
     /// Runs jobs here: <see cref="TenantJobsOptions.WorkerCount"/> workers over the default then the bulk queue, and
     /// <see cref="TenantJobsOptions.ReservedWorkerCount"/> that take only default-queue work.
     /// </summary>
-    public static IHostApplicationBuilder AddTenantJobServer(this IHostApplicationBuilder builder)
+    public static TenancyBuilder WithJobServer(this TenancyBuilder tenancy)
     {
+        if (!tenancy.WithJobs().TryAdd("job-server"))
+        {
+            return tenancy;
+        }
+
         // Hangfire adds the process id and a unique suffix to the server name itself.
         var serverName = Environment.MachineName;
-        builder.Services.AddHangfireServer((sp, server) =>
+        tenancy.Services.AddHangfireServer((sp, server) =>
         {
             var options = sp.GetRequiredService<IOptions<TenantJobsOptions>>().Value;
             server.ServerName = serverName;
@@ -78,10 +88,10 @@ public static class TenantJobsExtensions
             server.WorkerCount = options.WorkerCount;
             server.SchedulePollingInterval = options.SchedulePollingInterval;
         });
-        var reserved = builder.Configuration.GetValue($"{TenantJobsOptions.SectionName}:{nameof(TenantJobsOptions.ReservedWorkerCount)}", new TenantJobsOptions().ReservedWorkerCount);
+        var reserved = tenancy.Configuration.GetValue($"{TenantJobsOptions.SectionName}:{nameof(TenantJobsOptions.ReservedWorkerCount)}", new TenantJobsOptions().ReservedWorkerCount);
         if (reserved > 0)
         {
-            builder.Services.AddHangfireServer(server =>
+            tenancy.Services.AddHangfireServer(server =>
             {
                 server.ServerName = serverName + "-reserved";
                 server.Queues = [TenantJobQueues.Default];
@@ -91,7 +101,7 @@ public static class TenantJobsExtensions
             });
         }
 
-        return builder;
+        return tenancy;
     }
 
     private static PostgreSqlStorage CreateStorage(string directConnectionString, TenantJobsOptions options)

@@ -28,22 +28,34 @@ public static class TenancyExtensions
         DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.NonPublicConstructors | DynamicallyAccessedMemberTypes.PublicProperties;
 
     /// <summary>
-    /// The tenancy core over the PostgreSQL database named <paramref name="connectionName"/>: registry, cached
+    /// The tenancy core over the PostgreSQL database named <paramref name="connectionName"/> (Aspire's Npgsql client
+    /// integration, with its health check and telemetry, unless a data source is already registered): registry, cached
     /// lookups, tenant scopes, provisioning, migrations and deletion. Tenant data lives in the
-    /// <typeparamref name="TTenantDbContext"/>, whose EF Core migrations are the tenant migrations.
+    /// <typeparamref name="TTenantDbContext"/>, whose EF Core migrations are the tenant migrations. Extend the result
+    /// with <c>WithXxx</c>: <c>builder.AddTenancy&lt;AppDbContext&gt;("tenancydb").WithStartupMigrations().WithCaching("cache")</c>.
     /// </summary>
     /// <param name="applicationRole">
     /// The role to grant tenant stores to when <c>ConnectionStrings:{name}-app</c> is not configured (see
     /// <see cref="TenantStoreConnections"/>); the owner then still serves the tenant data this host reads.
     /// </param>
-    public static IHostApplicationBuilder AddTenancy<TTenantDbContext>(this IHostApplicationBuilder builder, string connectionName = "tenancydb", string? applicationRole = null)
+    public static TenancyBuilder AddTenancy<TTenantDbContext>(this IHostApplicationBuilder builder, string connectionName = "tenancydb", string? applicationRole = null)
         where TTenantDbContext : TenantDbContext
     {
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not configured; run through the AppHost or set ConnectionStrings__{connectionName}.");
         var services = builder.Services;
+        if (services.Any(service => service.ServiceType == typeof(TenancyFeatures)))
+        {
+            throw new InvalidOperationException("AddTenancy is called once per host; extend its result with WithXxx instead.");
+        }
 
-        services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        var features = new TenancyFeatures();
+        services.AddSingleton(features);
+        if (!services.Any(service => service.ServiceType == typeof(NpgsqlDataSource)))
+        {
+            builder.AddNpgsqlDataSource(connectionName);
+        }
+
         // A pooler in front of PostgreSQL cannot carry a LISTEN; "{name}-direct" bypasses it when one is used.
         services.AddSingleton(new RegistryConnection(builder.Configuration.GetConnectionString(connectionName + "-direct") ?? connectionString));
         services.AddOptions<TenancyOptions>().Bind(builder.Configuration.GetSection(TenancyOptions.SectionName));
@@ -87,6 +99,7 @@ public static class TenancyExtensions
         services.AddSingleton<TenantContext>();
         services.AddSingleton<ITenantContextAccessor>(sp => sp.GetRequiredService<TenantContext>());
         services.AddSingleton<TenantLookup>();
+        services.AddSingleton<ITenantLookup>(sp => sp.GetRequiredService<TenantLookup>());
         services.AddChangeSubscriber<TenantLookup>();
         services.AddSingleton<DroppedDatabaseSubscriber>();
         services.AddChangeSubscriber<DroppedDatabaseSubscriber>();
@@ -105,6 +118,9 @@ public static class TenancyExtensions
         services.AddSingleton<AbandonedProvisioningReaper>();
         services.AddScoped<TenantRegistry>();
         services.AddSingleton<TenantDataReaper>();
+        services.AddOptions<DeletionOptions>().Bind(builder.Configuration.GetSection(DeletionOptions.SectionName))
+            .Validate(o => o.SweepIntervalSeconds > 0, $"{DeletionOptions.SectionName}:SweepIntervalSeconds is positive.")
+            .ValidateOnStart();
 
         services.AddSingleton(sp =>
         {
@@ -115,7 +131,32 @@ public static class TenancyExtensions
         services.AddSingleton<TenantMigrationRunner>();
         services.AddSingleton<StartupMigrator>();
         services.AddSingleton<Exec.TenantSqlRunner>();
-        return builder;
+        return new TenancyBuilder(builder, connectionName, features);
+    }
+
+    /// <summary>
+    /// Migrates at start, before any other hosted service (a job server, the web server) starts: <c>Tenancy:Migrations</c>
+    /// (<see cref="StartupMigrationOptions"/>) says whether this host applies the registry's and tenants' migrations
+    /// under the replicas' advisory lock, or waits until another host has.
+    /// </summary>
+    public static TenancyBuilder WithStartupMigrations(this TenancyBuilder tenancy, Action<StartupMigrationOptions>? configure = null)
+    {
+        if (!tenancy.TryAdd("startup-migrations"))
+        {
+            return tenancy;
+        }
+
+        var options = tenancy.Services.AddOptions<StartupMigrationOptions>().Bind(tenancy.Configuration.GetSection(StartupMigrationOptions.SectionName))
+            .Validate(o => o.Parallelism is >= 1 and <= 64, $"{StartupMigrationOptions.SectionName}:Parallelism is between 1 and 64.")
+            .ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        // Hosted services start in the order they were registered: first, whatever was registered before.
+        tenancy.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StartupMigrationService>());
+        return tenancy;
     }
 
     /// <summary>

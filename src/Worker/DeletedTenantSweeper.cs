@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Tenancy.Deletion;
 
 namespace Tenancy.Worker;
@@ -5,12 +6,12 @@ namespace Tenancy.Worker;
 /// <summary>Drops soft-deleted tenants' data in the background, every <c>Tenancy:Deletion:SweepIntervalSeconds</c>.</summary>
 internal sealed partial class DeletedTenantSweeper(
     TenantDataReaper reaper,
-    IConfiguration configuration,
+    IOptions<DeletionOptions> options,
     ILogger<DeletedTenantSweeper> logger) : TenantSweeper(logger)
 {
     protected override string What => "deleted tenants";
 
-    protected override TimeSpan Interval => TimeSpan.FromSeconds(configuration.GetValue("Tenancy:Deletion:SweepIntervalSeconds", 5));
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds);
 
     protected override Task<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken) => reaper.DropDeletedTenantsAsync(cancellationToken);
 

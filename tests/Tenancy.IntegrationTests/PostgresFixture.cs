@@ -50,12 +50,12 @@ public sealed class PostgresFixture : IAsyncLifetime
     }
 
     /// <summary>The tenancy core as a service would have it, over <paramref name="connectionString"/>.</summary>
-    public static IServiceProvider CreateServices(string connectionString, Action<HostApplicationBuilder>? configure = null)
+    public static IServiceProvider CreateServices(string connectionString, Action<TenancyBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:tenancydb"] = connectionString });
-        builder.AddTenancy<SalesDbContext>("tenancydb");
-        configure?.Invoke(builder);
+        var tenancy = builder.AddTenancy<SalesDbContext>("tenancydb");
+        configure?.Invoke(tenancy);
         return builder.Build().Services;
     }
 

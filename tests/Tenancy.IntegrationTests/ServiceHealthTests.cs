@@ -7,6 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 using Tenancy.Accounts;
+using Tenancy.Caching;
 using Tenancy.Sales;
 
 namespace Tenancy.IntegrationTests;
@@ -25,10 +26,7 @@ public sealed class ServiceHealthTests(PostgresFixture fixture)
             ["ConnectionStrings:cache"] = $"127.0.0.1:{UnusedPort()}",
         });
         builder.AddBasicServiceDefaults();
-        builder.AddNpgsqlDataSource("tenancydb");
-        builder.AddRedisClient("cache", configureOptions: OptionalRedis.Configure);
-        builder.AddTenancy<SalesDbContext>("tenancydb");
-        builder.AddTenancyAccountStore();
+        builder.AddTenancy<SalesDbContext>("tenancydb").WithRedis("cache").WithAccountStore();
         using var host = builder.Build();
 
         var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();

@@ -19,21 +19,17 @@ internal static class Extensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource("tenancydb");
-        // The cache: requests keep being served from PostgreSQL while Redis is away.
-        builder.AddRedisClient("cache", configureOptions: OptionalRedis.Configure);
-        builder.AddTenancy<SalesDbContext>("tenancydb");
-        builder.Services.AddHostedService<StartupMigrations>();
+        builder.AddTenancy<SalesDbContext>("tenancydb")
+            .WithStartupMigrations()
+            // Requests keep being served from PostgreSQL while Redis is away.
+            .WithCaching("cache", cache => cache.JsonTypeInfoResolver = JsonTypeInfoResolver.Combine(CachedJsonContext.Default, JobsJsonContext.Default))
+            // Enqueues only: the Worker performs the jobs.
+            .WithJobs()
+            // Users, tokens, and who may call which endpoint (from its RequireTenant/RequirePlatform metadata).
+            .WithAccounts()
+            .WithUsage()
+            .WithRateLimiting();
         builder.Services.AddMigrationRuns();
-        builder.AddTenantCaching(cache => cache.JsonTypeInfoResolver = JsonTypeInfoResolver.Combine(CachedJsonContext.Default, JobsJsonContext.Default));
-        // Enqueues only: the Worker performs the jobs.
-        builder.AddTenantJobs();
-        // Users, tokens, and who may call which endpoint (from its RequireTenant/RequirePlatform metadata).
-        builder.AddTenancyAccounts();
-        builder.Services.AddTenantResolution();
-        // Usage per tenant and day, the plans' limits, and each tenant's request rate (counted across instances in Redis).
-        builder.AddTenantUsage();
-        builder.Services.AddTenantRateLimiting();
         builder.Services.AddSingleton<UsageReports>();
         builder.Services.AddSingleton<DataQuotaFilter>();
         // Sign-in limits count the client's address: believe X-Forwarded-For from the configured proxies only.

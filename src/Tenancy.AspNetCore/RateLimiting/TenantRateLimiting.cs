@@ -19,9 +19,16 @@ namespace Tenancy.AspNetCore.RateLimiting;
 /// </summary>
 public static class TenantRateLimiting
 {
-    /// <summary>Needs <c>AddTenantUsage</c> (the limits) and, to count across instances, an <c>IConnectionMultiplexer</c>.</summary>
-    public static IServiceCollection AddTenantRateLimiting(this IServiceCollection services)
+    /// <summary>Each tenant's requests held to its limits (<c>WithLimits</c>); counted across instances when Redis is registered (<c>WithRedis</c>).</summary>
+    public static TenancyBuilder WithRateLimiting(this TenancyBuilder tenancy)
     {
+        if (!tenancy.WithLimits().WithRequestResolution().TryAdd("tenant-rate-limits"))
+        {
+            return tenancy;
+        }
+
+        tenancy.TryAdd(TenancyFeatures.RateLimiter);
+        var services = tenancy.Services;
         services.AddSingleton<RedisWindowCounter>();
         services.AddSingleton<TenantRequestLimiters>();
         services.AddRateLimiter(_ => { });
@@ -34,7 +41,7 @@ public static class TenantRateLimiting
                 ? WriteRejectionAsync(context)
                 : others?.Invoke(context, cancellationToken) ?? ValueTask.CompletedTask;
         });
-        return services;
+        return tenancy;
     }
 
     private static async ValueTask WriteRejectionAsync(OnRejectedContext context)

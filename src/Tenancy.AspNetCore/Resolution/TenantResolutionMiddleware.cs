@@ -45,7 +45,7 @@ internal sealed class TenantResolutionMiddleware(
 
             case TenantResolution.Resolved { Tenant: var tenant }:
                 Activity.Current.SetTenantTags(tenant);
-                // http.server.request.duration by tier (and by tenant for the allow-listed few): bounded dimensions.
+                // http.server.request.duration by plan (and by tenant for the allow-listed few): bounded dimensions.
                 if (context.Features.Get<IHttpMetricsTagsFeature>() is { } metrics)
                 {
                     var tags = metricTags.For(tenant);

@@ -10,7 +10,7 @@ namespace Tenancy.AspNetCore.Resolution;
 /// domain), the <c>X-Tenant</c> header, and the <c>/t/{identifier}/</c> path prefix when enabled. When several
 /// name a tenant they must agree. There is never a fallback to some default tenant.
 /// </summary>
-public sealed class TenantResolver(TenantLookup lookup, TenancyOptions options)
+public sealed class TenantResolver(ITenantLookup lookup, TenancyOptions options)
 {
     public const string HeaderName = "X-Tenant";
     public const string PathPrefix = "/t";

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Tenancy.Limits;
@@ -8,21 +7,21 @@ public static class TenantLimitsExtensions
 {
     /// <summary>
     /// The plans' limits (<c>Tenancy:Limits</c>, validated at start) and <see cref="TenantLimitResolver"/>; once,
-    /// however many capabilities that enforce a limit ask for them. Needs <c>AddTenancy</c> first.
+    /// however many capabilities that enforce a limit ask for them.
     /// </summary>
-    public static IHostApplicationBuilder AddTenantLimits(this IHostApplicationBuilder builder)
+    public static TenancyBuilder WithLimits(this TenancyBuilder tenancy)
     {
-        var services = builder.Services;
-        if (services.Any(service => service.ServiceType == typeof(TenantLimitResolver)))
+        if (!tenancy.TryAdd("limits"))
         {
-            return builder;
+            return tenancy;
         }
 
-        services.AddOptions<TenantLimitsOptions>().Bind(builder.Configuration.GetSection(TenantLimitsOptions.SectionName));
+        var services = tenancy.Services;
+        services.AddOptions<TenantLimitsOptions>().Bind(tenancy.Configuration.GetSection(TenantLimitsOptions.SectionName));
         services.AddSingleton<IValidateOptions<TenantLimitsOptions>, TenantLimitsValidation>();
         services.AddOptionsWithValidateOnStart<TenantLimitsOptions>();
         services.AddSingleton<TenantLimitResolver>();
-        return builder;
+        return tenancy;
     }
 
     private sealed class TenantLimitsValidation(IOptions<TenancyOptions> tenancy) : IValidateOptions<TenantLimitsOptions>

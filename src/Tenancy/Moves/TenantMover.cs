@@ -116,32 +116,13 @@ public sealed class TenantMover(
         return new TenantMoveResult(tenant.Id, identifier, tenant.Isolation, target, copied, refusedFor, Stopwatch.GetElapsedTime(started));
     }
 
-    private async Task<Tenant> LoadAsync(string identifier, CancellationToken cancellationToken)
-    {
-        await using var command = registry.CreateCommand(
-            "SELECT id, isolation, schema_name, database_name, connection_reference FROM tenancy.tenants WHERE identifier = $1 AND status NOT IN ('Deleted', 'Provisioning')");
-        command.Parameters.Add(new NpgsqlParameter { Value = identifier });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            throw new TenantNotFoundException(identifier);
-        }
-
-        return new Tenant
-        {
-            Id = reader.GetGuid(0),
-            Identifier = identifier,
-            Name = identifier,
-            Plan = "",
-            Isolation = Enum.Parse<TenantIsolation>(reader.GetString(1)),
-            SchemaName = reader.IsDBNull(2) ? null : reader.GetString(2),
-            DatabaseName = reader.IsDBNull(3) ? null : reader.GetString(3),
-            ConnectionReference = reader.IsDBNull(4) ? null : reader.GetString(4),
-        };
-    }
+    private async Task<TenantInfo> LoadAsync(string identifier, CancellationToken cancellationToken) =>
+        await lookup.ReadByIdentifierAsync(identifier, cancellationToken) is { Status: not (TenantStatus.Deleted or TenantStatus.Provisioning) } tenant
+            ? tenant
+            : throw new TenantNotFoundException(identifier);
 
     /// <summary>Old and new stores must have the same tables and columns, so the tenant must have every migration.</summary>
-    private async Task EnsureUpToDateAsync(Tenant tenant, CancellationToken cancellationToken)
+    private async Task EnsureUpToDateAsync(TenantInfo tenant, CancellationToken cancellationToken)
     {
         await using var command = registry.CreateCommand(tenant.Isolation == TenantIsolation.Shared
             ? "SELECT array_agg(migration_id) FROM tenancy.shared_migrations"
@@ -178,7 +159,7 @@ public sealed class TenantMover(
     }
 
     /// <summary>The new placement, the migration records its tier needs, and the end of the freeze, in one statement batch.</summary>
-    private async Task SwitchAsync(Tenant tenant, TenantStoreLocation to, DateTimeOffset frozenUntil, CancellationToken cancellationToken)
+    private async Task SwitchAsync(TenantInfo tenant, TenantStoreLocation to, DateTimeOffset frozenUntil, CancellationToken cancellationToken)
     {
         await using var connection = await registry.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

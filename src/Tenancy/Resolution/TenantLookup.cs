@@ -10,7 +10,7 @@ namespace Tenancy.Resolution;
 /// <see cref="ChangeListener"/> is listening, and dropped the moment the registry announces a change,
 /// so requests do not query PostgreSQL and changes take effect at once.
 /// </summary>
-public sealed class TenantLookup(NpgsqlDataSource dataSource) : IChangeSubscriber
+public sealed class TenantLookup(NpgsqlDataSource dataSource) : ITenantLookup, IChangeSubscriber
 {
     // Bounds memory against floods of made-up hosts; the registry itself is small by comparison.
     private const int MaxEntries = 50_000;
@@ -27,9 +27,12 @@ public sealed class TenantLookup(NpgsqlDataSource dataSource) : IChangeSubscribe
     public ValueTask<TenantInfo?> FindByIdentifierAsync(string identifier, CancellationToken cancellationToken = default) =>
         FindAsync("i:" + identifier, $"{SelectTenant} WHERE t.identifier = $1", identifier, cancellationToken);
 
-    /// <param name="host">Lowercase, without port or trailing dot.</param>
     public ValueTask<TenantInfo?> FindByHostAsync(string host, CancellationToken cancellationToken = default) =>
         FindAsync("h:" + host, $"{SelectTenant} JOIN tenancy.domains d ON d.tenant_id = t.id WHERE d.host = $1", host, cancellationToken);
+
+    /// <summary>What the registry holds now, past the cache: for operations that must not act on an old snapshot (a move).</summary>
+    public Task<TenantInfo?> ReadByIdentifierAsync(string identifier, CancellationToken cancellationToken = default) =>
+        QueryAsync($"{SelectTenant} WHERE t.identifier = $1", identifier, cancellationToken);
 
     string IChangeSubscriber.Channel => RegistryDbContext.ChangeChannel;
 

@@ -6,7 +6,7 @@ using Tenancy.Tenants;
 namespace Tenancy.Usage;
 
 /// <summary>
-/// Usage as OpenTelemetry metrics (meter <c>Tenancy.Usage</c>), by <see cref="TenantMetricTags"/>: by tier, and by
+/// Usage as OpenTelemetry metrics (meter <c>Tenancy.Usage</c>), by <see cref="TenantMetricTags"/>: by plan, and by
 /// tenant only for the allow-listed few, so the series stay bounded whatever the number of tenants.
 /// </summary>
 public sealed class UsageTelemetry

@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using StackExchange.Redis;
 using Tenancy.Caching;
 using Tenancy.Context;
+using Tenancy.Sales;
 using Tenancy.Tenants;
 using Xunit.Abstractions;
 
@@ -74,7 +76,7 @@ public sealed class AuthorizationWithoutRedisTests(TwoApiInstancesFixture fixtur
 
         // Before the member's first request (nothing of theirs in any instance's memory): an "owner" entry where the
         // membership cache kept roles, written through the tenant cache itself, so key, generations and format are right.
-        await using (var attacker = await RedisAttacker.ConnectAsync(await System.App.GetConnectionStringAsync("cache")))
+        await using (var attacker = await RedisAttacker.ConnectAsync(System.App))
         {
             await attacker.PlantAsync(tenantId, tenant, "memberships", reader.ToString("N"), new ForgedMembership(Role: 2));
         }
@@ -235,13 +237,16 @@ internal sealed class RedisAttacker : IAsyncDisposable
 
     private RedisAttacker(IHost host) => _host = host;
 
-    public static async Task<RedisAttacker> ConnectAsync(string? connectionString)
+    /// <summary>The tenant cache as the services build it (the tenancy core included, which it needs) over the system's Redis.</summary>
+    public static async Task<RedisAttacker> ConnectAsync(DistributedApplication app)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddSingleton<IConnectionMultiplexer>(await ConnectionMultiplexer.ConnectAsync(connectionString!));
-        builder.Services.AddSingleton<TenantContext>();
-        builder.Services.AddSingleton<ITenantContextAccessor>(sp => sp.GetRequiredService<TenantContext>());
-        builder.AddTenantCaching(cache => cache.JsonTypeInfoResolver = ForgedJsonContext.Default);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:tenancydb"] = await app.GetConnectionStringAsync("tenancydb"),
+            ["ConnectionStrings:cache"] = await app.GetConnectionStringAsync("cache"),
+        });
+        builder.AddTenancy<SalesDbContext>("tenancydb").WithCaching("cache", cache => cache.JsonTypeInfoResolver = ForgedJsonContext.Default);
         var host = builder.Build();
         await host.StartAsync();
         return new RedisAttacker(host);

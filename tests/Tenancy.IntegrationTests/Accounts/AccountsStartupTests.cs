@@ -62,7 +62,7 @@ public sealed class AccountsStartupTests(PostgresFixture postgres)
         var services = PostgresFixture.CreateServices(connectionString, builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Tenancy:Admin:Email"] = email ?? "", ["Tenancy:Admin:Password"] = password ?? "" });
-            builder.AddTenancyAccountStore();
+            builder.WithAccountStore();
             builder.Services.AddSingleton<ILoggerProvider>(logs);
             builder.Services.AddSingleton<AccountsStartup>();
         });

@@ -63,7 +63,7 @@ public sealed class SignInBackoffTests(PostgresFixture postgres)
                 ["Tenancy:Admin:Password"] = Password,
                 ["Tenancy:Auth:SignInFirstBackoff"] = "00:01:00",
             });
-            builder.AddTenancyAccountStore();
+            builder.WithAccountStore();
             builder.Services.AddScoped<SignInService>();
             builder.Services.AddSingleton<AccountsStartup>();
         });

@@ -31,10 +31,7 @@ internal sealed class CacheInstance : IAsyncDisposable
             ["ConnectionStrings:cache"] = fixture.CacheConnectionString,
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
-        builder.AddNpgsqlDataSource("tenancydb");
-        builder.AddRedisClient("cache", configureOptions: OptionalRedis.Configure);
-        builder.AddTenancy<SalesDbContext>("tenancydb");
-        builder.AddTenantCaching();
+        builder.AddTenancy<SalesDbContext>("tenancydb").WithCaching("cache");
         var host = builder.Build();
         await host.StartAsync();
         return new CacheInstance(host);

@@ -41,7 +41,7 @@ public sealed class TenantCacheTelemetryTests(PostgresFixture fixture)
         var gets = spans.Where(s => s.DisplayName == "cache get" && Equals(s.GetTagItem("tenant.id"), tenant.Id)).ToList();
         Assert.Equal(["miss", "hit"], gets.Select(s => s.GetTagItem("cache.result")));
         Assert.All(gets, s => Assert.Equal(tenant.Identifier, s.GetTagItem("tenant.identifier")));
-        Assert.Contains(counted, tags => tags.Contains(new("tenant.tier", tenant.Plan)) && tags.Contains(new("cache.result", "hit")));
+        Assert.Contains(counted, tags => tags.Contains(new("tenant.plan", tenant.Plan)) && tags.Contains(new("cache.result", "hit")));
         Assert.DoesNotContain(counted, tags => tags.Any(t => t.Key.StartsWith("tenant.id", StringComparison.Ordinal)));
     }
 }

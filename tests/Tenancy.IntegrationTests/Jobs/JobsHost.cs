@@ -57,12 +57,7 @@ internal sealed class JobsHost : IAsyncDisposable
 
         var logs = new CapturedLogs();
         builder.Logging.ClearProviders().AddProvider(logs);
-        builder.AddNpgsqlDataSource("tenancydb");
-        builder.AddRedisClient("cache", configureOptions: OptionalRedis.Configure);
-        builder.AddTenancy<SalesDbContext>("tenancydb");
-        builder.AddTenantCaching();
-        builder.AddTenantJobs();
-        builder.AddTenantJobServer();
+        builder.AddTenancy<SalesDbContext>("tenancydb").WithCaching("cache").WithJobServer();
         builder.Services.AddSingleton<ProbeLog>();
         builder.Services.AddScoped<IProbeJob, ProbeJob>();
         builder.Services.AddScoped<IPlatformProbeJob, PlatformProbeJob>();

@@ -148,7 +148,7 @@ public sealed class ProvisioningFaultTests(PostgresFixture fixture, ITestOutputH
 
     private async Task<TierDatabase> OwnedTiersAsync()
     {
-        var tiers = await TierDatabase.CreateAsync(fixture, configure: builder => builder.AddTenancyAccountStore());
+        var tiers = await TierDatabase.CreateAsync(fixture, configure: builder => builder.WithAccountStore());
         await tiers.Services.GetRequiredService<AccountsMigrator>().MigrateAsync(CancellationToken.None);
         return tiers;
     }

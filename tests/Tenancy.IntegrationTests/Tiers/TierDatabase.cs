@@ -34,7 +34,7 @@ internal sealed class TierDatabase
 
     public string Role { get; }
 
-    public static async Task<TierDatabase> CreateAsync(PostgresFixture fixture, IDictionary<string, string?>? settings = null, Action<HostApplicationBuilder>? configure = null)
+    public static async Task<TierDatabase> CreateAsync(PostgresFixture fixture, IDictionary<string, string?>? settings = null, Action<TenancyBuilder>? configure = null)
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];
         var (database, role, password) = ("tiers_" + suffix, "app_" + suffix, Guid.NewGuid().ToString("N"));
@@ -54,8 +54,8 @@ internal sealed class TierDatabase
             ["ConnectionStrings:tenancydb"] = owner,
             ["ConnectionStrings:tenancydb-app"] = application,
         });
-        builder.AddTenancy<SalesDbContext>("tenancydb");
-        configure?.Invoke(builder);
+        var tenancy = builder.AddTenancy<SalesDbContext>("tenancydb");
+        configure?.Invoke(tenancy);
         var services = builder.Build().Services;
         await services.GetRequiredService<TenantMigrationRunner>().MigrateSharedAsync();
         return new TierDatabase(services, owner, application, role);
