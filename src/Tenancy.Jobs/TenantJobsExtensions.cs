@@ -32,7 +32,12 @@ public static class TenantJobsExtensions
         }
 
         var services = tenancy.Services;
-        services.AddOptions<TenantJobsOptions>().Bind(tenancy.Configuration.GetSection(TenantJobsOptions.SectionName));
+        services.AddOptions<TenantJobsOptions>().Bind(tenancy.Configuration.GetSection(TenantJobsOptions.SectionName))
+            .Validate(
+                o => o.WorkerCount > 0 && o.ReservedWorkerCount >= 0 && o.InvisibilityTimeout > TimeSpan.Zero && o.DistributedLockTimeout >= TimeSpan.FromSeconds(1)
+                    && o.QueuePollInterval > TimeSpan.Zero && o.SchedulePollingInterval > TimeSpan.Zero && o.EnqueueThreads > 0 && o.BurstLimit > 0 && o.BurstWindow > TimeSpan.Zero,
+                $"{TenantJobsOptions.SectionName}: WorkerCount, EnqueueThreads, BurstLimit and every interval are positive, ReservedWorkerCount is not negative, DistributedLockTimeout is at least 1 s.")
+            .ValidateOnStart();
         tenancy.WithLimits();
 
         // Registered before AddHangfire, which then keeps them instead of its static defaults.
@@ -113,6 +118,7 @@ public static class TenantJobsExtensions
             // Fetched jobs are kept invisible while their worker lives; a killed worker's jobs come back after this.
             UseSlidingInvisibilityTimeout = true,
             InvisibilityTimeout = options.InvisibilityTimeout,
+            DistributedLockTimeout = options.DistributedLockTimeout,
             QueuePollInterval = options.QueuePollInterval,
             // LISTEN/NOTIFY wakes idle workers as soon as a job is enqueued, from any process.
             EnableLongPolling = true,

@@ -23,6 +23,14 @@ public sealed class TenantJobsOptions
     /// </summary>
     public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// When a lock Hangfire keeps in PostgreSQL (a job's state change, the delayed-job scheduler) counts as abandoned.
+    /// They are rows, not sessions, so a killed Worker's locks outlive it: with Hangfire.PostgreSql's 10 minutes, a
+    /// Worker killed while it rescheduled one job (a tenant at its concurrency limit) or polled the schedule held that
+    /// job, or every delayed job, for 10 minutes. Every section they guard lasts milliseconds.
+    /// </summary>
+    public TimeSpan DistributedLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often idle workers look for work when no notification woke them.</summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

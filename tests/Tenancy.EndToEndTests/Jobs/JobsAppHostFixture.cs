@@ -17,6 +17,7 @@ public sealed class JobsAppHostFixture : IAsyncLifetime
         var builder = await TestAppHost.CreateAsync();
         builder.CreateResourceBuilder<ProjectResource>("worker")
             .WithEnvironment("Tenancy__Jobs__InvisibilityTimeout", "00:00:05")
+            .WithEnvironment("Tenancy__Jobs__DistributedLockTimeout", "00:00:10")
             .WithEnvironment("Sales__Notifications__SimulatedSendLatency", "00:00:00.500");
         App = await builder.StartAsync();
         Client = new TenancyClient(App.CreateHttpClient("api"));
