@@ -70,7 +70,7 @@ internal static class UsageCommands
             }
 
             cli.Output.WriteLine($"{tenant.Identifier}: {days.Count} day(s) with use from {period.From:yyyy-MM-dd} to {period.To:yyyy-MM-dd}; {Describe(tenant, limits, dataBytes)}");
-            cli.Output.WriteLine($"{tenant.Identifier}: {DescribeCache(tenant, limits, cache)}");
+            cli.Output.WriteLine($"{tenant.Identifier}: {DescribeCacheAndJobs(tenant, limits, cache)}");
             return ExitCodes.Ok;
         });
         return command;
@@ -114,7 +114,7 @@ internal static class UsageCommands
             }
 
             cli.Output.WriteLine($"{info.Identifier}: {Describe(info, limits, dataBytes: null)}");
-            cli.Output.WriteLine($"{info.Identifier}: {DescribeCache(info, limits, cache: null)}");
+            cli.Output.WriteLine($"{info.Identifier}: {DescribeCacheAndJobs(info, limits, cache: null)}");
             return ExitCodes.Ok;
         });
         return command;
@@ -126,8 +126,8 @@ internal static class UsageCommands
         : long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1 && number <= max ? number
         : throw new CliUsageException($"{option} is a positive whole number or '{PlanValue}' (got '{value}')");
 
-    /// <summary>What the tenant holds in the cache's Redis tier, when measured, and its plan's budget there.</summary>
-    private static string DescribeCache(TenantInfo tenant, TenantLimits limits, CacheUsage? cache)
+    /// <summary>What the tenant holds in the cache's Redis tier, when measured, its budget there, and its cap on jobs at once.</summary>
+    private static string DescribeCacheAndJobs(TenantInfo tenant, TenantLimits limits, CacheUsage? cache)
     {
         var held = cache is { } usage ? $"{usage.Entries} cache entries ({usage.Bytes} bytes) in Redis, " : "";
         var budget = limits.MaxCacheEntries is { } entries ? $"at most {entries} ({TenantLimits.Source(limits.CacheEntriesOverridden, tenant)})" : "unlimited";

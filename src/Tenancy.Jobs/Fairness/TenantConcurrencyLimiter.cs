@@ -45,7 +45,9 @@ internal sealed class TenantConcurrencyLimiter(TenantJobSlots slots, TenantLooku
 
     public void OnStateUnapplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
     {
-        if (context.OldStateName == ProcessingState.StateName && Claim(context.GetJobParameter<string>) is { } claim)
+        // Processing to Processing is a killed Worker's job taken again: the slot it took in the election above is the run's.
+        if (context.OldStateName == ProcessingState.StateName && context.NewState.Name != ProcessingState.StateName
+            && Claim(context.GetJobParameter<string>) is { } claim)
         {
             slots.Release(claim.TenantId, context.BackgroundJob.Id);
         }
