@@ -2,6 +2,7 @@ using System.CommandLine;
 using Tenancy.Caching;
 using Tenancy.Context;
 using Tenancy.Registry;
+using Tenancy.Tenants;
 
 namespace Tenancy.Cli;
 

@@ -50,6 +50,7 @@ internal sealed class CliServices : IAsyncDisposable
         ]);
         builder.Logging.ClearProviders();
         var tenancy = builder.AddTenancy<SalesDbContext>(CliConnections.DatabaseName, applicationRole)
+            .WithSalesPlans()
             .WithAccountStore()
             // Usage reports and limits (read and set); this host is never started, so it flushes nothing.
             .WithUsage();

@@ -6,6 +6,7 @@ using Npgsql;
 using Tenancy.Context;
 using Tenancy.Provisioning;
 using Tenancy.Registry;
+using Tenancy.Tenants;
 
 namespace Tenancy.Cli;
 

@@ -161,8 +161,9 @@ internal static class TenantCommands
             output.WriteLine(heading);
         }
 
-        var limits = $"users {tenant.Limits.MaxUsers?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}, " +
-                     $"locations {tenant.Limits.MaxLocations?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}";
+        var limits = tenant.Limits.Values.Count == 0
+            ? "no limits"
+            : string.Join(", ", tenant.Limits.Values.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key} {l.Value.ToString(CultureInfo.InvariantCulture)}"));
         // Label and value lines rather than a grid, which pads every line to the widest value.
         WriteField(output, "Identifier", tenant.Identifier);
         WriteField(output, "Name", tenant.Name);

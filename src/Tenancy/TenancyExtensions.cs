@@ -116,7 +116,7 @@ public static class TenancyExtensions
             .Validate(o => o.AbandonAfterSeconds > 0 && o.SweepIntervalSeconds > 0, $"{ProvisioningOptions.SectionName}: AbandonAfterSeconds and SweepIntervalSeconds are positive.")
             .ValidateOnStart();
         services.AddSingleton<AbandonedProvisioningReaper>();
-        services.AddScoped<TenantRegistry>();
+        services.AddSingleton<TenantRegistry>();
         services.AddSingleton<TenantDataReaper>();
         services.AddOptions<DeletionOptions>().Bind(builder.Configuration.GetSection(DeletionOptions.SectionName))
             .Validate(o => o.SweepIntervalSeconds > 0, $"{DeletionOptions.SectionName}:SweepIntervalSeconds is positive.")

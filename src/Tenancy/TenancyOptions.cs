@@ -14,11 +14,15 @@ public sealed class TenancyOptions
 
     public string DefaultPlan { get; set; } = "standard";
 
-    public Dictionary<string, PlanLimits> Plans { get; set; } = new(StringComparer.Ordinal)
+    /// <summary>
+    /// The plans (<c>Tenancy:Plans:{plan}:{limit}</c>) and their named limits, which the application defines
+    /// (<see cref="TenancyBuilder"/>'s <c>WithPlanLimit</c>, or configuration); a limit not set is unlimited.
+    /// </summary>
+    public Dictionary<string, Dictionary<string, int>> Plans { get; set; } = new(StringComparer.Ordinal)
     {
-        ["trial"] = new(MaxUsers: 3, MaxLocations: 1),
-        ["standard"] = new(MaxUsers: 50, MaxLocations: 10),
-        ["enterprise"] = PlanLimits.Unlimited,
+        ["trial"] = new(StringComparer.Ordinal),
+        ["standard"] = new(StringComparer.Ordinal),
+        ["enterprise"] = new(StringComparer.Ordinal),
     };
 
     /// <summary>Also resolve tenants from a <c>/t/{identifier}/</c> path prefix.</summary>

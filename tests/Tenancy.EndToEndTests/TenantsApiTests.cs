@@ -148,7 +148,8 @@ public sealed class TenantsApiTests(AppHostFixture fixture)
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         var problem = await TenancyClient.AssertProblemAsync(second, HttpStatusCode.Conflict);
-        Assert.Contains("maxLocations", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("locations", problem.GetProperty("limit").GetString());
+        Assert.Contains("limit 'locations'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, (await TenancyClient.ReadAsync(await _client.AsTenant(identifier, HttpMethod.Get, "/api/locations"))).GetProperty("count").GetInt32());
     }
 

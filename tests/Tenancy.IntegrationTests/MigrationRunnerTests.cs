@@ -83,7 +83,7 @@ public sealed class MigrationRunnerTests(PostgresFixture fixture)
 
         Assert.All(before, s => Assert.Equal([AddNote.Id], s.Pending));
         Assert.Equal(["beta"], after.Where(s => s.Pending.Count > 0).Select(s => s.Identifier));
-        await Assert.ThrowsAsync<Context.TenantNotFoundException>(() => runner.CheckAsync(["nobody"]));
+        await Assert.ThrowsAsync<Tenants.TenantNotFoundException>(() => runner.CheckAsync(["nobody"]));
     }
 
     [Fact]
@@ -100,6 +100,7 @@ public sealed class MigrationRunnerTests(PostgresFixture fixture)
         services.GetRequiredService<NpgsqlDataSource>(),
         services.GetRequiredService<TenantMigrationCatalog>().With(extra),
         services.GetRequiredService<IDbContextFactory<RegistryDbContext>>(),
+        services.GetRequiredService<TenantRegistry>(),
         services.GetRequiredService<RegistryConnection>(),
         services.GetRequiredService<Placement.TenantStoreConnections>());
 

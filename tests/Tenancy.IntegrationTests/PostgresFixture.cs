@@ -54,7 +54,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:tenancydb"] = connectionString });
-        var tenancy = builder.AddTenancy<SalesDbContext>("tenancydb");
+        var tenancy = builder.AddTenancy<SalesDbContext>("tenancydb").WithSalesPlans();
         configure?.Invoke(tenancy);
         return builder.Build().Services;
     }

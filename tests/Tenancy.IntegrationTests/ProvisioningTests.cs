@@ -1,7 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Tenancy.Migrations;
+using Tenancy.Placement;
 using Tenancy.Provisioning;
+using Tenancy.Registry;
+using Tenancy.Sales;
 using Tenancy.Tenants;
 
 namespace Tenancy.IntegrationTests;
@@ -21,8 +24,10 @@ public sealed class ProvisioningTests(PostgresFixture fixture)
 
         var tenant = await Provisioner.ProvisionAsync(new NewTenant(identifier, "Acme", Plan: "trial", Domains: [host.ToUpperInvariant() + "."], ContactEmail: "ops@acme.example"));
 
-        Assert.Equal(TenantIdentifier.ToSchemaName(identifier), tenant.SchemaName);
-        Assert.Equal((3, 1), (tenant.MaxUsers, tenant.MaxLocations));
+        Assert.Equal(TenantStoreNames.ToSchemaName(identifier), tenant.SchemaName);
+        // The plan's named limits (the sample's trial plan) are copied onto the tenant and read back as written.
+        Assert.Equal((3, 1), (tenant.Limits.Of("users"), tenant.Limits.Of(SalesPlans.Locations)));
+        Assert.Equal(tenant.Limits, (await _services.GetRequiredService<TenantRegistry>().ReadAsync(identifier))!.Limits);
         Assert.True(await _services.SchemaExistsAsync(tenant.SchemaName!));
         Assert.Equal(host, await _services.ScalarAsync<string>("SELECT host FROM tenancy.domains WHERE tenant_id = $1 AND is_primary", tenant.Id));
         foreach (var table in new[] { "products", "customers", "locations", "orders", "order_line" })
@@ -58,14 +63,14 @@ public sealed class ProvisioningTests(PostgresFixture fixture)
 
         Assert.Contains(host, hostConflict.Message, StringComparison.Ordinal);
         Assert.False(await _services.TenantRowExistsAsync(second));
-        Assert.False(await _services.SchemaExistsAsync(TenantIdentifier.ToSchemaName(second)));
+        Assert.False(await _services.SchemaExistsAsync(TenantStoreNames.ToSchemaName(second)));
     }
 
     [Fact]
     public async Task A_provisioning_killed_half_way_leaves_no_half_tenant_and_a_retry_completes_it()
     {
         var identifier = PostgresFixture.NewIdentifier();
-        var schema = TenantIdentifier.ToSchemaName(identifier);
+        var schema = TenantStoreNames.ToSchemaName(identifier);
         await using var blocker = new NpgsqlConnection(fixture.ConnectionString);
         await blocker.OpenAsync();
         await using var blockade = await blocker.BeginTransactionAsync();

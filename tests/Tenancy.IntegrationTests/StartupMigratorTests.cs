@@ -40,7 +40,7 @@ public sealed class StartupMigratorTests(PostgresFixture fixture)
         var applied = Assert.Single(results, r => r.Shared.Count > 0);
         // The registry's migrations, then the shared tier's schema (since the tiers merge): each once, by one instance.
         var registryMigrations = first.GetRequiredService<IDbContextFactory<RegistryDbContext>>().CreateDbContext().Database.GetMigrations().ToList();
-        var sharedSchema = first.GetRequiredService<TenantMigrationCatalog>().Migrations.Select(m => $"{TenantStore.SharedSchema}: {m.Id}");
+        var sharedSchema = first.GetRequiredService<TenantMigrationCatalog>().Migrations.Select(m => $"{TenantStoreNames.SharedSchema}: {m.Id}");
         Assert.Equal(registryMigrations.Concat(sharedSchema), applied.Shared);
         Assert.Single(results, r => r.Shared.Count == 0);
         Assert.Empty(await first.GetRequiredService<TenantMigrationRunner>().GetPendingSharedAsync());
@@ -84,8 +84,10 @@ public sealed class StartupMigratorTests(PostgresFixture fixture)
             services.GetRequiredService<NpgsqlDataSource>(),
             services.GetRequiredService<TenantMigrationCatalog>().With(extra),
             services.GetRequiredService<IDbContextFactory<RegistryDbContext>>(),
+            services.GetRequiredService<TenantRegistry>(),
             services.GetRequiredService<RegistryConnection>(),
             services.GetRequiredService<TenantStoreConnections>()),
+        services.GetRequiredService<TenantRegistry>(),
         services.GetRequiredService<RegistryConnection>(),
         TimeProvider.System,
         NullLogger<StartupMigrator>.Instance);

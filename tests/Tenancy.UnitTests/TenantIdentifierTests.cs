@@ -1,3 +1,4 @@
+using Tenancy.Placement;
 using Tenancy.Tenants;
 
 namespace Tenancy.UnitTests;
@@ -38,9 +39,9 @@ public sealed class TenantIdentifierTests
     [InlineData("acme", "t_acme")]
     [InlineData("acme-corp", "t_acme_corp")]
     public void Schema_name_is_derived_from_the_identifier(string identifier, string schema) =>
-        Assert.Equal(schema, TenantIdentifier.ToSchemaName(identifier));
+        Assert.Equal(schema, TenantStoreNames.ToSchemaName(identifier));
 
     [Fact]
     public void Schema_name_is_never_made_from_an_invalid_identifier() =>
-        Assert.Throws<ArgumentException>(() => TenantIdentifier.ToSchemaName("x\"; DROP TABLE y; --"));
+        Assert.Throws<ArgumentException>(() => TenantStoreNames.ToSchemaName("x\"; DROP TABLE y; --"));
 }

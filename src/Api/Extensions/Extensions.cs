@@ -21,6 +21,7 @@ internal static class Extensions
     {
         builder.AddTenancy<SalesDbContext>("tenancydb")
             .WithStartupMigrations()
+            .WithSalesPlans()
             // Requests keep being served from PostgreSQL while Redis is away.
             .WithCaching("cache", cache => cache.JsonTypeInfoResolver = JsonTypeInfoResolver.Combine(CachedJsonContext.Default, JobsJsonContext.Default))
             // Enqueues only: the Worker performs the jobs.

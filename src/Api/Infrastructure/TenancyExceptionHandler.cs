@@ -6,6 +6,7 @@ using Tenancy.Provisioning;
 using Tenancy.Moves;
 using Tenancy.Placement;
 using Tenancy.Registry;
+using Tenancy.Tenants;
 
 namespace Tenancy.Api.Infrastructure;
 

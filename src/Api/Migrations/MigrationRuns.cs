@@ -64,7 +64,7 @@ public sealed class MigrationRuns(TenantMigrationRunner runner, IHostApplication
         {
             run.Finish(clock.GetUtcNow(), "The Api stopped before the run finished; run it again to do what is left.");
         }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or Tenancy.Context.TenantNotFoundException or InvalidOperationException)
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or Tenancy.Tenants.TenantNotFoundException or InvalidOperationException)
         {
             logger.LogWarning(ex, "Migration run {RunId} stopped", run.Id);
             run.Finish(clock.GetUtcNow(), ex.Message);

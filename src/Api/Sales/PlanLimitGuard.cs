@@ -14,7 +14,7 @@ internal static class PlanLimitGuard
     public static async Task<ProblemHttpResult?> CheckLocationLimitAsync(SalesDbContext db, CancellationToken cancellationToken)
     {
         var tenant = db.RequireTenant();
-        if (tenant.Limits.MaxLocations is not { } max)
+        if (tenant.Limits.Of(SalesPlans.Locations) is not { } max)
         {
             return null;
         }
@@ -26,7 +26,7 @@ internal static class PlanLimitGuard
             : TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Plan limit reached",
-                detail: $"The '{tenant.Plan}' plan allows {max} location(s) (maxLocations); tenant '{tenant.Identifier}' has {count}.",
-                extensions: new Dictionary<string, object?> { ["limit"] = "maxLocations", ["max"] = max });
+                detail: $"The '{tenant.Plan}' plan allows {max} location(s) (limit '{SalesPlans.Locations}'); tenant '{tenant.Identifier}' has {count}.",
+                extensions: new Dictionary<string, object?> { ["limit"] = SalesPlans.Locations, ["max"] = max });
     }
 }

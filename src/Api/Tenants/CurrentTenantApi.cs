@@ -6,7 +6,7 @@ using Tenancy.Tenants;
 
 namespace Tenancy.Api.Tenants;
 
-public sealed record CurrentTenantResponse(string Identifier, string Name, TenantStatus Status, string Plan, PlanLimits Limits, int Members);
+public sealed record CurrentTenantResponse(string Identifier, string Name, TenantStatus Status, string Plan, IReadOnlyDictionary<string, int> Limits, int Members);
 
 /// <summary>The request's own tenant as its members see it: the plan, its limits and how many users count against them.</summary>
 public static class CurrentTenantApi
@@ -22,6 +22,6 @@ public static class CurrentTenantApi
     {
         var tenant = tenants.Current!;
         var listed = await members.ListAsync(tenant, cancellationToken);
-        return TypedResults.Ok(new CurrentTenantResponse(tenant.Identifier, tenant.Name, tenant.Status, tenant.Plan, tenant.Limits, listed.Count));
+        return TypedResults.Ok(new CurrentTenantResponse(tenant.Identifier, tenant.Name, tenant.Status, tenant.Plan, tenant.Limits.Values, listed.Count));
     }
 }

@@ -4,7 +4,6 @@ namespace Tenancy.Console.Api;
 
 public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string? Tenant);
 
-public sealed record PlanLimits(int? MaxUsers, int? MaxLocations);
 
 public sealed record DomainResponse(string Host, bool IsPrimary);
 
@@ -15,7 +14,7 @@ public sealed record TenantResponse(
     string Status,
     string Isolation,
     string Plan,
-    PlanLimits Limits,
+    IReadOnlyDictionary<string, int> Limits,
     IReadOnlyList<DomainResponse> Domains,
     string? ContactEmail,
     DateTimeOffset CreatedAt);
@@ -43,7 +42,7 @@ public sealed record MigrationRun(
     public bool IsRunning => State == "running";
 }
 
-public sealed record CurrentTenant(string Identifier, string Name, string Status, string Plan, PlanLimits Limits, int Members);
+public sealed record CurrentTenant(string Identifier, string Name, string Status, string Plan, IReadOnlyDictionary<string, int> Limits, int Members);
 
 public sealed record Member(Guid UserId, string Email, string Role, DateTimeOffset CreatedAt);
 

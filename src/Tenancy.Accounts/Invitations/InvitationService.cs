@@ -51,7 +51,7 @@ public sealed partial class InvitationService(
         }
 
         var count = await db.Memberships.CountAsync(m => m.TenantId == tenant.Id, cancellationToken);
-        if (tenant.Limits.MaxUsers is { } max && count >= max)
+        if (tenant.Limits.Of(AccountLimits.Users) is { } max && count >= max)
         {
             throw new MemberLimitException(tenant.Plan, max, count, tenant.Identifier);
         }

@@ -35,9 +35,9 @@ public sealed class FirstOwner(MemberService members, IPasswordHasher<ICredentia
 
         public async Task RunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, CancellationToken cancellationToken)
         {
-            if (tenant.MaxUsers is <= 0)
+            if (tenant.Limits.Of(AccountLimits.Users) is { } max and <= 0)
             {
-                throw new MemberLimitException(tenant.Plan, tenant.MaxUsers.Value, 0, tenant.Identifier);
+                throw new MemberLimitException(tenant.Plan, max, 0, tenant.Identifier);
             }
 
             await using var db = AccountsDbContext.On(connection);

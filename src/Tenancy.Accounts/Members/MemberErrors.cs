@@ -6,9 +6,9 @@ public sealed class MemberValidationException(IDictionary<string, string[]> erro
     public IDictionary<string, string[]> Errors { get; } = errors;
 }
 
-/// <summary>The tenant's plan allows no more users (<c>maxUsers</c>).</summary>
+/// <summary>The tenant's plan allows no more users (<see cref="AccountLimits.Users"/>).</summary>
 public sealed class MemberLimitException(string plan, int max, int count, string tenant)
-    : Exception($"The '{plan}' plan allows {max} user(s) (maxUsers); tenant '{tenant}' has {count}.")
+    : Exception($"The '{plan}' plan allows {max} user(s) (limit '{AccountLimits.Users}'); tenant '{tenant}' has {count}.")
 {
     public int Max { get; } = max;
 }

@@ -5,7 +5,7 @@ using Tenancy.Accounts.Invitations;
 
 namespace Tenancy.Accounts.Members;
 
-/// <summary>Turns membership and invitation errors into problem details (400, 404, 409 naming <c>maxUsers</c>).</summary>
+/// <summary>Turns membership and invitation errors into problem details (400, 404, 409 naming the <c>users</c> limit).</summary>
 internal sealed class MemberExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -18,7 +18,7 @@ internal sealed class MemberExceptionHandler(IProblemDetailsService problemDetai
                 Status = StatusCodes.Status409Conflict,
                 Title = "Plan limit reached",
                 Detail = limit.Message,
-                Extensions = { ["limit"] = "maxUsers", ["max"] = limit.Max },
+                Extensions = { ["limit"] = AccountLimits.Users, ["max"] = limit.Max },
             },
             MemberConflictException conflict => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = conflict.Message },
             MemberNotFoundException notFound => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Unknown member", Detail = notFound.Message },

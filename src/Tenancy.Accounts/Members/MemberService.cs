@@ -81,7 +81,7 @@ public sealed class MemberService(
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         await LockMembersAsync(tenant, cancellationToken);
         var count = await db.Memberships.CountAsync(m => m.TenantId == tenant.Id, cancellationToken);
-        if (tenant.Limits.MaxUsers is { } max && count >= max)
+        if (tenant.Limits.Of(AccountLimits.Users) is { } max && count >= max)
         {
             throw new MemberLimitException(tenant.Plan, max, count, tenant.Identifier);
         }

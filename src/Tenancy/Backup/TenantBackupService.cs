@@ -23,7 +23,7 @@ namespace Tenancy.Backup;
 /// checksums against the source before committing; if anything fails the new tenant is removed again.
 /// </summary>
 public sealed class TenantBackupService(
-    NpgsqlDataSource registry,
+    TenantRegistry registry,
     TenantLookup lookup,
     TenantProvisioner provisioner,
     TenantStoreConnections stores,
@@ -38,7 +38,7 @@ public sealed class TenantBackupService(
     {
         var tenant = await FindAsync(identifier, cancellationToken);
         await using var source = await TenantMover.OpenAsync(TenantStoreLocation.Of(tenant, stores), tenant.Id, cancellationToken, IsolationLevel.RepeatableRead);
-        var schema = TenantStore.SchemaOf(tenant);
+        var schema = TenantStoreNames.SchemaOf(tenant);
         var tables = await TenantTables.InDependencyOrderAsync(source.Connection, schema, source.Transaction, cancellationToken);
         var sums = await TenantRowCopier.ChecksumAsync(source.Connection, schema, tables, tenant.Id, cancellationToken);
         var manifest = new TenantArchiveManifest(
@@ -74,7 +74,7 @@ public sealed class TenantBackupService(
     {
         var tenant = await FindAsync(sourceIdentifier, cancellationToken);
         await using var source = await TenantMover.OpenAsync(TenantStoreLocation.Of(tenant, stores), tenant.Id, cancellationToken, IsolationLevel.RepeatableRead);
-        var schema = TenantStore.SchemaOf(tenant);
+        var schema = TenantStoreNames.SchemaOf(tenant);
         var tables = await TenantTables.InDependencyOrderAsync(source.Connection, schema, source.Transaction, cancellationToken);
         var sums = await TenantRowCopier.ChecksumAsync(source.Connection, schema, tables, tenant.Id, cancellationToken);
         var request = new NewTenant(newIdentifier, $"{tenant.Name} (clone)", tenant.Plan, isolation ?? tenant.Isolation, ConnectionReference: isolation is null ? tenant.ConnectionReference : null);
@@ -142,10 +142,9 @@ public sealed class TenantBackupService(
     private async Task DiscardAsync(Guid tenantId, TenantStoreLocation location)
     {
         await storeBuilder.RemoveAsync(location, tenantId, CancellationToken.None);
-        await using var delete = registry.CreateCommand("DELETE FROM tenancy.tenants WHERE id = $1");
-        delete.Parameters.Add(new NpgsqlParameter { Value = tenantId });
-        await delete.ExecuteNonQueryAsync(CancellationToken.None);
-        lookup.Invalidate();
+        await using var transaction = await registry.BeginAsync(CancellationToken.None);
+        await registry.RemoveRowAsync(transaction, tenantId, CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
     }
 
     private async Task<TenantArchiveManifest> ReadManifestAsync(ZipArchive zip, CancellationToken cancellationToken)

@@ -33,17 +33,3 @@ public sealed class TenantScopeFactory(IServiceScopeFactory scopes, TenantLookup
             return true;
         }, cancellationToken);
 }
-
-public sealed class TenantNotFoundException(string identifier) : Exception($"No tenant '{identifier}'.")
-{
-    public string Identifier { get; } = identifier;
-
-    /// <summary>Throws for the first of <paramref name="requested"/> (nothing when null: all were asked for) not among <paramref name="found"/>.</summary>
-    public static void ThrowIfAnyMissing(IEnumerable<string>? requested, IEnumerable<string> found)
-    {
-        if (requested is not null && requested.Except(found, StringComparer.Ordinal).FirstOrDefault() is { } missing)
-        {
-            throw new TenantNotFoundException(missing);
-        }
-    }
-}

@@ -1,6 +1,7 @@
 using Npgsql;
 using Tenancy.Isolation;
 using Tenancy.Placement;
+using Tenancy.Registry;
 using Tenancy.Tenants;
 
 namespace Tenancy.Deletion;
@@ -10,25 +11,12 @@ namespace Tenancy.Deletion;
 /// tenant with thousands of tables never needs thousands of locks at once (max_locks_per_transaction), and an
 /// interrupted drop resumes. The shared tier: the tenant's rows, in one transaction. A database: DROP DATABASE.
 /// </summary>
-public sealed class TenantDataReaper(NpgsqlDataSource dataSource, TenantStoreConnections stores, TenantDatabasePools pools)
+public sealed class TenantDataReaper(NpgsqlDataSource dataSource, TenantRegistry registry, TenantStoreConnections stores, TenantDatabasePools pools)
 {
     /// <summary>Drops every deleted tenant's data not dropped yet; returns the identifiers it finished.</summary>
     public async Task<IReadOnlyList<string>> DropDeletedTenantsAsync(CancellationToken cancellationToken = default)
     {
-        var pending = new List<(Guid Id, string Identifier, TenantIsolation Isolation, string? Schema, string? Database, string? Reference)>();
-        await using (var select = dataSource.CreateCommand("""
-            SELECT id, identifier, isolation, schema_name, database_name, connection_reference
-            FROM tenancy.tenants WHERE status = 'Deleted' AND data_dropped_at IS NULL
-            """))
-        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                pending.Add((reader.GetGuid(0), reader.GetString(1), Enum.Parse<TenantIsolation>(reader.GetString(2)),
-                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
-            }
-        }
-
+        var pending = await registry.ListDeletedWithDataAsync(cancellationToken);
         foreach (var tenant in pending)
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -38,15 +26,15 @@ public sealed class TenantDataReaper(NpgsqlDataSource dataSource, TenantStoreCon
                     await DeleteSharedRowsAsync(connection, tenant.Id, cancellationToken);
                     break;
                 case TenantIsolation.Database:
-                    pools.Evict(stores.ApplicationFor(tenant.Database!, tenant.Reference));
-                    await TenantDatabases.DropAsync(stores, tenant.Database!, tenant.Reference, cancellationToken);
+                    pools.Evict(stores.ApplicationFor(tenant.DatabaseName!, tenant.ConnectionReference));
+                    await TenantDatabases.DropAsync(stores, tenant.DatabaseName!, tenant.ConnectionReference, cancellationToken);
                     break;
                 default:
-                    await DropTablesAsync(connection, tenant.Schema!, cancellationToken);
+                    await DropTablesAsync(connection, tenant.SchemaName!, cancellationToken);
                     break;
             }
 
-            await FinishAsync(connection, tenant.Id, tenant.Isolation == TenantIsolation.Schema ? tenant.Schema : null, cancellationToken);
+            await FinishAsync(tenant.Id, tenant.Isolation == TenantIsolation.Schema ? tenant.SchemaName : null, cancellationToken);
         }
 
         return [.. pending.Select(p => p.Identifier)];
@@ -56,13 +44,13 @@ public sealed class TenantDataReaper(NpgsqlDataSource dataSource, TenantStoreCon
     public static async Task DeleteSharedRowsAsync(NpgsqlConnection connection, Guid tenantId, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var tables = await TenantTables.InDependencyOrderAsync(connection, TenantStore.SharedSchema, transaction, cancellationToken);
+        var tables = await TenantTables.InDependencyOrderAsync(connection, TenantStoreNames.SharedSchema, transaction, cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
         // The policy applies to a table owner that is not a superuser too (FORCE): name the tenant first.
         batch.BatchCommands.Add(new NpgsqlBatchCommand(TenantRowSecurity.SetTenantSql(tenantId)));
         foreach (var table in tables.Reverse())
         {
-            var delete = new NpgsqlBatchCommand($"DELETE FROM {SqlIdentifier.Quote(TenantStore.SharedSchema)}.{SqlIdentifier.Quote(table)} WHERE tenant_id = $1");
+            var delete = new NpgsqlBatchCommand($"DELETE FROM {SqlIdentifier.Quote(TenantStoreNames.SharedSchema)}.{SqlIdentifier.Quote(table)} WHERE tenant_id = $1");
             delete.Parameters.Add(new NpgsqlParameter { Value = tenantId });
             batch.BatchCommands.Add(delete);
         }
@@ -92,19 +80,21 @@ public sealed class TenantDataReaper(NpgsqlDataSource dataSource, TenantStoreCon
         }
     }
 
-    private static async Task FinishAsync(NpgsqlConnection connection, Guid tenantId, string? schema, CancellationToken cancellationToken)
+    private async Task FinishAsync(Guid tenantId, string? schema, CancellationToken cancellationToken)
     {
-        await using var finish = new NpgsqlBatch(connection);
-        if (schema is not null)
+        await using var transaction = await registry.BeginAsync(cancellationToken);
+        await using (var finish = transaction.CreateBatch())
         {
-            finish.BatchCommands.Add(new NpgsqlBatchCommand($"DROP SCHEMA IF EXISTS {SqlIdentifier.Quote(schema)} CASCADE"));
+            if (schema is not null)
+            {
+                finish.BatchCommands.Add(new NpgsqlBatchCommand($"DROP SCHEMA IF EXISTS {SqlIdentifier.Quote(schema)} CASCADE"));
+            }
+
+            finish.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM tenancy.tenant_migrations WHERE tenant_id = $1") { Parameters = { new NpgsqlParameter { Value = tenantId } } });
+            await finish.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        finish.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE tenancy.tenants SET data_dropped_at = now() WHERE id = $1") { Parameters = { new NpgsqlParameter { Value = tenantId } } });
-        finish.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM tenancy.tenant_migrations WHERE tenant_id = $1") { Parameters = { new NpgsqlParameter { Value = tenantId } } });
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        finish.Transaction = transaction;
-        await finish.ExecuteNonQueryAsync(cancellationToken);
+        await registry.MarkDataDroppedAsync(transaction, tenantId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 }

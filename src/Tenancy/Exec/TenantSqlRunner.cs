@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Tenancy.Context;
 using Tenancy.Isolation;
+using Tenancy.Tenants;
 
 namespace Tenancy.Exec;
 
@@ -13,26 +14,15 @@ namespace Tenancy.Exec;
 /// the others. The script also sees the tenant as <c>current_setting('tenancy.tenant_id')</c> and
 /// <c>current_setting('tenancy.tenant_identifier')</c>, since tenant rows carry their tenant's id.
 /// </summary>
-public sealed class TenantSqlRunner(NpgsqlDataSource dataSource)
+public sealed class TenantSqlRunner(NpgsqlDataSource dataSource, Registry.TenantRegistry registry)
 {
     /// <summary>The non-deleted, schema-isolated tenants named by <paramref name="identifiers"/> (all when null), by identifier.</summary>
     /// <exception cref="TenantNotFoundException">One of <paramref name="identifiers"/> is no such tenant.</exception>
     public async Task<IReadOnlyList<TenantSqlTarget>> FindTargetsAsync(IReadOnlyCollection<string>? identifiers = null, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT id, identifier, schema_name
-            FROM tenancy.tenants
-            WHERE status <> 'Deleted' AND isolation = 'Schema' AND ($1::text[] IS NULL OR identifier = ANY($1))
-            ORDER BY identifier
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = identifiers?.ToArray() ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var targets = new List<TenantSqlTarget>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            targets.Add(new TenantSqlTarget(reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
-        }
-
+        var targets = (await registry.ListSchemaTierAsync(identifiers, cancellationToken))
+            .Select(t => new TenantSqlTarget(t.Id, t.Identifier, t.SchemaName!))
+            .ToList();
         TenantNotFoundException.ThrowIfAnyMissing(identifiers, targets.Select(t => t.Identifier));
 
         return targets;

@@ -30,18 +30,18 @@ public static class TenantRowSecurity
     /// <summary>Enables and forces the policy on every table of the shared schema and grants the application role its rows.</summary>
     public static string SecureSharedSchemaSql(string? applicationRole)
     {
-        var schema = SqlIdentifier.Quote(TenantStore.SharedSchema);
+        var schema = SqlIdentifier.Quote(TenantStoreNames.SharedSchema);
         var grants = applicationRole is null
             ? ""
             : $"""
-                EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', '{TenantStore.SharedSchema}', {Literal(applicationRole)});
-                EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO %I', '{TenantStore.SharedSchema}', {Literal(applicationRole)});
+                EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', '{TenantStoreNames.SharedSchema}', {Literal(applicationRole)});
+                EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO %I', '{TenantStoreNames.SharedSchema}', {Literal(applicationRole)});
               """;
         return $$"""
             DO $tenancy$
             DECLARE t record;
             BEGIN
-              FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = '{{TenantStore.SharedSchema}}' LOOP
+              FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = '{{TenantStoreNames.SharedSchema}}' LOOP
                 EXECUTE format('ALTER TABLE {{schema}}.%I ENABLE ROW LEVEL SECURITY', t.tablename);
                 EXECUTE format('ALTER TABLE {{schema}}.%I FORCE ROW LEVEL SECURITY', t.tablename);
                 EXECUTE format('DROP POLICY IF EXISTS {{PolicyName}} ON {{schema}}.%I', t.tablename);
@@ -62,17 +62,5 @@ public static class TenantRowSecurity
     public static string GrantDatabaseSql(string databaseName, string applicationRole) =>
         $"REVOKE ALL ON DATABASE {SqlIdentifier.Quote(databaseName)} FROM PUBLIC; GRANT CONNECT ON DATABASE {SqlIdentifier.Quote(databaseName)} TO {SqlIdentifier.Quote(applicationRole)}";
 
-    /// <summary>Grants the application role every existing schema-tier tenant's tables (a role added to a running deployment).</summary>
-    public static string GrantExistingSchemasSql(string applicationRole) => $$"""
-        DO $tenancy$
-        DECLARE s record;
-        BEGIN
-          FOR s IN SELECT t.schema_name FROM tenancy.tenants t JOIN pg_namespace n ON n.nspname = t.schema_name WHERE t.isolation = 'Schema' LOOP
-            EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', s.schema_name, {{Literal(applicationRole)}});
-            EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO %I', s.schema_name, {{Literal(applicationRole)}});
-          END LOOP;
-        END $tenancy$;
-        """;
-
-    private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+    internal static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 }

@@ -21,7 +21,7 @@ internal sealed class TenantSchemaInterceptor : DbCommandInterceptor
         if (eventData.Context is TenantDbContext context)
         {
             var tenant = context.RequireTenant();
-            var sql = TenantSchema.Bind(result.CommandText, TenantStore.SchemaOf(tenant));
+            var sql = TenantSchema.Bind(result.CommandText, TenantStoreNames.SchemaOf(tenant));
             result.CommandText = tenant.Isolation == TenantIsolation.Shared && result.Transaction is null
                 ? TenantRowSecurity.Prefix(tenant.Id) + sql
                 : sql;

@@ -2,6 +2,8 @@ using System.Text;
 using Npgsql;
 using Tenancy.Isolation;
 using Tenancy.Placement;
+using Tenancy.Registry;
+using Tenancy.Tenants;
 
 namespace Tenancy.Migrations;
 
@@ -59,26 +61,30 @@ public static class ApplicationRoleSetup
     /// tenants that failed; the others are granted regardless.
     /// </summary>
     public static async Task<IReadOnlyList<(string Identifier, string Error)>> GrantDatabaseTenantsAsync(
-        NpgsqlConnection owner, TenantStoreConnections stores, string role, CancellationToken cancellationToken)
+        NpgsqlConnection owner, TenantRegistry registry, TenantStoreConnections stores, string role, CancellationToken cancellationToken)
     {
-        var ungranted = new List<(string Identifier, string Database, string Schema)>();
+        // A creation still under way grants the role itself.
+        var onMainServer = (await registry.ListServedAsync(cancellationToken: cancellationToken))
+            .Where(t => t.Isolation == TenantIsolation.Database && t.ConnectionReference is null)
+            .ToList();
+        var closed = new HashSet<string>(StringComparer.Ordinal);
         await using (var find = new NpgsqlCommand(
             """
-            SELECT t.identifier, t.database_name, t.schema_name
-            FROM tenancy.tenants t JOIN pg_database d ON d.datname = t.database_name
-            WHERE t.isolation = 'Database' AND t.connection_reference IS NULL AND t.status <> 'Deleted'
+            SELECT d.datname FROM pg_database d
+            WHERE d.datname = ANY($2)
               AND NOT EXISTS (SELECT 1 FROM aclexplode(d.datacl) a
                               WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = $1) AND a.privilege_type = 'CONNECT')
-            ORDER BY t.identifier
             """,
-            owner) { Parameters = { new NpgsqlParameter { Value = role } } })
+            owner) { Parameters = { new NpgsqlParameter { Value = role }, new NpgsqlParameter { Value = onMainServer.Select(t => t.DatabaseName!).ToArray() } } })
         await using (var reader = await find.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                ungranted.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+                closed.Add(reader.GetString(0));
             }
         }
+
+        var ungranted = onMainServer.Where(t => closed.Contains(t.DatabaseName!)).Select(t => (t.Identifier, Database: t.DatabaseName!, Schema: t.SchemaName!)).ToList();
 
         var failed = new List<(string Identifier, string Error)>();
         foreach (var (identifier, database, schema) in ungranted)
@@ -124,7 +130,7 @@ public static class ApplicationRoleSetup
                             AND has_table_privilege(r.oid, c.oid, 'UPDATE') AND has_table_privilege(r.oid, c.oid, 'DELETE'))
             ORDER BY r.rolname
             """,
-            owner) { Parameters = { new NpgsqlParameter { Value = TenantStore.SharedSchema } } };
+            owner) { Parameters = { new NpgsqlParameter { Value = TenantStoreNames.SharedSchema } } };
         var roles = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -12,6 +12,7 @@ namespace Tenancy.Migrations;
 /// </summary>
 public sealed partial class StartupMigrator(
     TenantMigrationRunner runner,
+    TenantRegistry registry,
     RegistryConnection registryConnection,
     TimeProvider time,
     ILogger<StartupMigrator> logger)
@@ -49,7 +50,7 @@ public sealed partial class StartupMigrator(
             LogShared(shared.Count);
             if (runner.Stores.ApplicationRole is { } applicationRole)
             {
-                foreach (var (identifier, error) in await ApplicationRoleSetup.GrantDatabaseTenantsAsync(session, runner.Stores, applicationRole, cancellationToken))
+                foreach (var (identifier, error) in await ApplicationRoleSetup.GrantDatabaseTenantsAsync(session, registry, runner.Stores, applicationRole, cancellationToken))
                 {
                     LogGrantFailed(identifier, error);
                 }

@@ -18,7 +18,8 @@ namespace Tenancy.Migrations;
 public sealed class TenantMigrationRunner(
     NpgsqlDataSource dataSource,
     TenantMigrationCatalog catalog,
-    IDbContextFactory<RegistryDbContext> registry,
+    IDbContextFactory<RegistryDbContext> registryContexts,
+    TenantRegistry registry,
     RegistryConnection registryConnection,
     TenantStoreConnections stores)
 {
@@ -30,7 +31,7 @@ public sealed class TenantMigrationRunner(
     /// <summary>Applies the registry's own (shared) migrations.</summary>
     public async Task<IReadOnlyList<string>> MigrateSharedAsync(CancellationToken cancellationToken = default)
     {
-        await using var db = await registry.CreateDbContextAsync(cancellationToken);
+        await using var db = await registryContexts.CreateDbContextAsync(cancellationToken);
         // EF's migration lock is held for the whole session, which a transaction pooler would not keep.
         db.Database.SetDbConnection(new NpgsqlConnection(registryConnection.DirectConnectionString), contextOwnsConnection: true);
         var pending = await GetPendingSharedAsync(db, cancellationToken);
@@ -64,7 +65,7 @@ public sealed class TenantMigrationRunner(
                        AND NOT coalesce(has_schema_privilege($1, (SELECT oid FROM pg_namespace WHERE nspname = $2), 'USAGE'), false)
                     """)
                 {
-                    Parameters = { new NpgsqlParameter { Value = (object?)stores.ApplicationRole ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text }, new NpgsqlParameter { Value = TenantStore.SharedSchema } },
+                    Parameters = { new NpgsqlParameter { Value = (object?)stores.ApplicationRole ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text }, new NpgsqlParameter { Value = TenantStoreNames.SharedSchema } },
                 },
             },
         })
@@ -86,9 +87,9 @@ public sealed class TenantMigrationRunner(
             return [];
         }
 
-        var sql = string.Concat(pending.Select(m => TenantSchema.Bind(m.Sql, TenantStore.SharedSchema)))
+        var sql = string.Concat(pending.Select(m => TenantSchema.Bind(m.Sql, TenantStoreNames.SharedSchema)))
             + TenantRowSecurity.SecureSharedSchemaSql(stores.ApplicationRole)
-            + (needsGrant ? TenantRowSecurity.GrantExistingSchemasSql(stores.ApplicationRole!) : "");
+            + (needsGrant ? Registry.TenantRegistry.GrantExistingSchemasSql(stores.ApplicationRole!) : "");
         await using (var apply = new NpgsqlCommand(sql, connection, transaction))
         {
             await apply.ExecuteNonQueryAsync(cancellationToken);
@@ -101,15 +102,15 @@ public sealed class TenantMigrationRunner(
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return [.. pending.Select(m => $"{TenantStore.SharedSchema}: {m.Id}")];
+        return [.. pending.Select(m => $"{TenantStoreNames.SharedSchema}: {m.Id}")];
     }
 
     /// <summary>The registry's pending migrations, then the shared schema's (as "shared: {id}").</summary>
     public async Task<IReadOnlyList<string>> GetPendingSharedAsync(CancellationToken cancellationToken = default)
     {
-        await using var db = await registry.CreateDbContextAsync(cancellationToken);
+        await using var db = await registryContexts.CreateDbContextAsync(cancellationToken);
         var registryPending = await GetPendingSharedAsync(db, cancellationToken);
-        return [.. registryPending, .. (await GetPendingSharedStoreAsync(cancellationToken)).Select(id => $"{TenantStore.SharedSchema}: {id}")];
+        return [.. registryPending, .. (await GetPendingSharedStoreAsync(cancellationToken)).Select(id => $"{TenantStoreNames.SharedSchema}: {id}")];
     }
 
     /// <summary>The tenant migrations the shared tier's schema lacks.</summary>
@@ -135,36 +136,37 @@ public sealed class TenantMigrationRunner(
         return [.. db.Database.GetMigrations().Except(applied, StringComparer.Ordinal)];
     }
 
-    /// <summary>What each selected tenant still needs, from one query over the registry.</summary>
+    /// <summary>What each selected tenant of the schema and database tiers still needs.</summary>
     public async Task<IReadOnlyList<TenantMigrationState>> CheckAsync(IReadOnlyCollection<string>? identifiers = null, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT t.id, t.identifier, t.schema_name, coalesce(array_agg(m.migration_id) FILTER (WHERE m.migration_id IS NOT NULL), '{}'),
-                   t.isolation, t.database_name, t.connection_reference
-            FROM tenancy.tenants t
-            LEFT JOIN tenancy.tenant_migrations m ON m.tenant_id = t.id
-            WHERE t.status NOT IN ('Deleted', 'Provisioning') AND t.isolation IN ('Schema', 'Database') AND ($1::text[] IS NULL OR t.identifier = ANY($1))
-            GROUP BY t.id
-            ORDER BY t.identifier
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = identifiers?.ToArray() ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var states = new List<TenantMigrationState>();
-        while (await reader.ReadAsync(cancellationToken))
+        var tenants = await registry.ListServedAsync(identifiers, cancellationToken);
+        var applied = new Dictionary<Guid, HashSet<string>>();
+        await using (var command = dataSource.CreateCommand("SELECT tenant_id, migration_id FROM tenancy.tenant_migrations WHERE tenant_id = ANY($1)"))
         {
-            var applied = reader.GetFieldValue<string[]>(3).ToHashSet(StringComparer.Ordinal);
-            states.Add(new TenantMigrationState(
-                reader.GetGuid(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                [.. catalog.Migrations.Where(m => !applied.Contains(m.Id)).Select(m => m.Id)],
-                Enum.Parse<TenantIsolation>(reader.GetString(4)),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6)));
+            command.Parameters.Add(new NpgsqlParameter { Value = tenants.Select(t => t.Id).ToArray() });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var tenantId = reader.GetGuid(0);
+                if (!applied.TryGetValue(tenantId, out var ids))
+                {
+                    applied[tenantId] = ids = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                ids.Add(reader.GetString(1));
+            }
         }
 
-        Context.TenantNotFoundException.ThrowIfAnyMissing(identifiers, states.Select(s => s.Identifier));
-
+        var states = tenants.Where(t => t.Isolation != TenantIsolation.Shared).Select(t => new TenantMigrationState(
+                t.Id,
+                t.Identifier,
+                t.SchemaName!,
+                [.. catalog.Migrations.Where(m => applied.GetValueOrDefault(t.Id)?.Contains(m.Id) != true).Select(m => m.Id)],
+                t.Isolation,
+                t.DatabaseName,
+                t.ConnectionReference))
+            .ToList();
+        Tenants.TenantNotFoundException.ThrowIfAnyMissing(identifiers, states.Select(t => t.Identifier));
         return states;
     }
 
@@ -200,24 +202,21 @@ public sealed class TenantMigrationRunner(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using var registryTransaction = await registry.BeginAsync(cancellationToken);
+            var (connection, transaction) = (registryTransaction.Connection, registryTransaction.Transaction);
 
             // Lock the tenant's row so two runners never migrate one tenant at once, then re-read what it has.
-            await using var lockTenant = new NpgsqlBatch(connection, transaction)
+            await using (var timeout = registryTransaction.CreateCommand("SET LOCAL lock_timeout = '30s'"))
             {
-                BatchCommands =
-                {
-                    new NpgsqlBatchCommand("SET LOCAL lock_timeout = '30s'"),
-                    new NpgsqlBatchCommand("SELECT migration_id FROM tenancy.tenant_migrations WHERE tenant_id = (SELECT id FROM tenancy.tenants WHERE id = $1 FOR UPDATE)")
-                    {
-                        Parameters = { new NpgsqlParameter { Value = state.TenantId } },
-                    },
-                },
-            };
+                await timeout.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await registry.LockRowAsync(registryTransaction, state.TenantId, cancellationToken);
             var applied = new HashSet<string>(StringComparer.Ordinal);
-            await using (var reader = await lockTenant.ExecuteReaderAsync(cancellationToken))
+            await using (var select = registryTransaction.CreateCommand("SELECT migration_id FROM tenancy.tenant_migrations WHERE tenant_id = $1"))
             {
+                select.Parameters.Add(new NpgsqlParameter { Value = state.TenantId });
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     applied.Add(reader.GetString(0));

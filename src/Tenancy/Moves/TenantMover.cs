@@ -8,7 +8,6 @@ using Tenancy.Migrations;
 using Tenancy.Placement;
 using Tenancy.Provisioning;
 using Tenancy.Registry;
-using Tenancy.Resolution;
 using Tenancy.Tenants;
 
 namespace Tenancy.Moves;
@@ -22,12 +21,12 @@ namespace Tenancy.Moves;
 /// itself (<see cref="TenantMoveOptions.FreezeSeconds"/>), and a new attempt first drops the half-built store.
 /// </summary>
 public sealed class TenantMover(
-    NpgsqlDataSource registry,
+    NpgsqlDataSource dataSource,
+    TenantRegistry registry,
     TenantStoreConnections stores,
     TenantStoreBuilder storeBuilder,
     TenantMigrationCatalog catalog,
     TenantValidation validation,
-    TenantLookup lookup,
     IOptions<TenantMoveOptions> moveOptions,
     TimeProvider clock)
 {
@@ -109,7 +108,6 @@ public sealed class TenantMover(
         }
 
         var refusedFor = Stopwatch.GetElapsedTime(frozenAt);
-        lookup.Invalidate();
         progress?.Report(TenantMoveStage.RemovingOldCopy);
         await storeBuilder.RemoveAsync(from, tenant.Id, cancellationToken);
         progress?.Report(TenantMoveStage.Done);
@@ -117,14 +115,14 @@ public sealed class TenantMover(
     }
 
     private async Task<TenantInfo> LoadAsync(string identifier, CancellationToken cancellationToken) =>
-        await lookup.ReadByIdentifierAsync(identifier, cancellationToken) is { Status: not (TenantStatus.Deleted or TenantStatus.Provisioning) } tenant
+        await registry.ReadAsync(identifier, cancellationToken) is { Status: not (TenantStatus.Deleted or TenantStatus.Provisioning) } tenant
             ? tenant
             : throw new TenantNotFoundException(identifier);
 
     /// <summary>Old and new stores must have the same tables and columns, so the tenant must have every migration.</summary>
     private async Task EnsureUpToDateAsync(TenantInfo tenant, CancellationToken cancellationToken)
     {
-        await using var command = registry.CreateCommand(tenant.Isolation == TenantIsolation.Shared
+        await using var command = dataSource.CreateCommand(tenant.Isolation == TenantIsolation.Shared
             ? "SELECT array_agg(migration_id) FROM tenancy.shared_migrations"
             : "SELECT array_agg(migration_id) FROM tenancy.tenant_migrations WHERE tenant_id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = tenant.Id });
@@ -135,55 +133,24 @@ public sealed class TenantMover(
         }
     }
 
-    private async Task<DateTimeOffset?> FreezeAsync(Guid tenantId, CancellationToken cancellationToken)
-    {
-        await using var command = registry.CreateCommand("""
-            UPDATE tenancy.tenants SET writes_frozen_until = $2
-            WHERE id = $1 AND (writes_frozen_until IS NULL OR writes_frozen_until < now())
-            RETURNING writes_frozen_until
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = tenantId });
-        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow().AddSeconds(_options.FreezeSeconds) });
-        var frozen = await command.ExecuteScalarAsync(cancellationToken) as DateTime?;
-        lookup.Invalidate();
-        return frozen is { } until ? new DateTimeOffset(until, TimeSpan.Zero) : null;
-    }
+    private Task<DateTimeOffset?> FreezeAsync(Guid tenantId, CancellationToken cancellationToken) =>
+        registry.TryFreezeWritesAsync(tenantId, clock.GetUtcNow().AddSeconds(_options.FreezeSeconds), cancellationToken);
 
-    private async Task UnfreezeAsync(Guid tenantId, DateTimeOffset frozenUntil)
-    {
-        await using var command = registry.CreateCommand("UPDATE tenancy.tenants SET writes_frozen_until = NULL WHERE id = $1 AND writes_frozen_until = $2");
-        command.Parameters.Add(new NpgsqlParameter { Value = tenantId });
-        command.Parameters.Add(new NpgsqlParameter { Value = frozenUntil });
-        await command.ExecuteNonQueryAsync(CancellationToken.None);
-        lookup.Invalidate();
-    }
+    private Task UnfreezeAsync(Guid tenantId, DateTimeOffset frozenUntil) =>
+        registry.UnfreezeWritesAsync(tenantId, frozenUntil, CancellationToken.None);
 
-    /// <summary>The new placement, the migration records its tier needs, and the end of the freeze, in one statement batch.</summary>
+    /// <summary>The new placement, the migration records its tier needs, and the end of the freeze, in one transaction.</summary>
     private async Task SwitchAsync(TenantInfo tenant, TenantStoreLocation to, DateTimeOffset frozenUntil, CancellationToken cancellationToken)
     {
-        await using var connection = await registry.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var update = new NpgsqlCommand("""
-            UPDATE tenancy.tenants
-            SET isolation = $2, schema_name = $3, database_name = $4, connection_reference = $5, writes_frozen_until = NULL, updated_at = now()
-            WHERE id = $1 AND writes_frozen_until = $6
-            """, connection, transaction))
+        await using var transaction = await registry.BeginAsync(cancellationToken);
+        if (!await registry.SwitchPlacementAsync(transaction, tenant.Id, to, frozenUntil, cancellationToken))
         {
-            update.Parameters.Add(new NpgsqlParameter { Value = tenant.Id });
-            update.Parameters.Add(new NpgsqlParameter { Value = to.Isolation.ToString() });
-            update.Parameters.Add(new NpgsqlParameter { Value = to.Isolation == TenantIsolation.Shared ? DBNull.Value : to.Schema, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
-            update.Parameters.Add(new NpgsqlParameter { Value = (object?)to.DatabaseName ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
-            update.Parameters.Add(new NpgsqlParameter { Value = (object?)to.ConnectionReference ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
-            update.Parameters.Add(new NpgsqlParameter { Value = frozenUntil });
-            if (await update.ExecuteNonQueryAsync(cancellationToken) != 1)
-            {
-                throw new TenantMovingException($"Tenant '{tenant.Identifier}''s freeze lapsed before the switch; nothing was switched.");
-            }
+            throw new TenantMovingException($"Tenant '{tenant.Identifier}''s freeze lapsed before the switch; nothing was switched.");
         }
 
         if (to.Isolation != TenantIsolation.Shared)
         {
-            await TenantSchemaMigrator.RecordAsync(connection, transaction, tenant.Id, catalog.Migrations, cancellationToken);
+            await TenantSchemaMigrator.RecordAsync(transaction.Connection, transaction.Transaction, tenant.Id, catalog.Migrations, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -2,6 +2,7 @@ using Npgsql;
 using Tenancy.Isolation;
 using Tenancy.Migrations;
 using Tenancy.Provisioning;
+using Tenancy.Tenants;
 
 namespace Tenancy.Placement;
 
@@ -18,17 +19,12 @@ public static class TenantDatabases
         string? reference,
         string schemaName,
         IReadOnlyList<TenantMigrationScript> scripts,
-        NpgsqlDataSource registry,
+        Registry.TenantRegistry registry,
         CancellationToken cancellationToken)
     {
-        await using (var claimed = registry.CreateCommand("SELECT EXISTS (SELECT 1 FROM tenancy.tenants WHERE database_name = $1 AND connection_reference IS NOT DISTINCT FROM $2)"))
+        if (await registry.IsDatabaseClaimedAsync(databaseName, reference, cancellationToken))
         {
-            claimed.Parameters.Add(new NpgsqlParameter { Value = databaseName });
-            claimed.Parameters.Add(new NpgsqlParameter { Value = (object?)reference ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            if (await claimed.ExecuteScalarAsync(cancellationToken) is true)
-            {
-                throw new TenantConflictException($"The database '{databaseName}' belongs to a tenant.");
-            }
+            throw new TenantConflictException($"The database '{databaseName}' belongs to a tenant.");
         }
 
         await RecreateAsync(stores, databaseName, reference, schemaName, scripts, cancellationToken);

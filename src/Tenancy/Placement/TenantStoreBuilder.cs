@@ -8,7 +8,7 @@ using Tenancy.Tenants;
 namespace Tenancy.Placement;
 
 /// <summary>Builds a tenant's empty store at a location, and removes a tenant's copy from one (moves, restores, clones).</summary>
-public sealed class TenantStoreBuilder(NpgsqlDataSource registry, TenantStoreConnections stores, TenantDatabasePools pools, TenantMigrationCatalog catalog)
+public sealed class TenantStoreBuilder(Registry.TenantRegistry registry, TenantStoreConnections stores, TenantDatabasePools pools, TenantMigrationCatalog catalog)
 {
     /// <summary>Builds an empty store at <paramref name="to"/>, first dropping whatever a killed attempt left there.</summary>
     public async Task PrepareAsync(TenantStoreLocation to, Guid tenantId, CancellationToken cancellationToken)

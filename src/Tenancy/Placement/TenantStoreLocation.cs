@@ -9,7 +9,7 @@ public sealed record TenantStoreLocation(TenantIsolation Isolation, string Owner
 
     public static TenantStoreLocation Of(TenantInfo tenant, TenantStoreConnections stores) => tenant.Isolation switch
     {
-        TenantIsolation.Shared => new(tenant.Isolation, stores.OwnerConnectionString, TenantStore.SharedSchema, null, null),
+        TenantIsolation.Shared => new(tenant.Isolation, stores.OwnerConnectionString, TenantStoreNames.SharedSchema, null, null),
         TenantIsolation.Schema => new(tenant.Isolation, stores.OwnerConnectionString, tenant.SchemaName!, null, null),
         _ => new(tenant.Isolation, stores.OwnerFor(tenant.DatabaseName!, tenant.ConnectionReference), tenant.SchemaName!, tenant.DatabaseName, tenant.ConnectionReference),
     };
@@ -17,8 +17,8 @@ public sealed record TenantStoreLocation(TenantIsolation Isolation, string Owner
     /// <summary>The placement <paramref name="isolation"/> gives the tenant named <paramref name="identifier"/>.</summary>
     public static TenantStoreLocation For(string identifier, TenantIsolation isolation, string? reference, TenantStoreConnections stores) => isolation switch
     {
-        TenantIsolation.Shared => new(isolation, stores.OwnerConnectionString, TenantStore.SharedSchema, null, null),
-        TenantIsolation.Schema => new(isolation, stores.OwnerConnectionString, TenantIdentifier.ToSchemaName(identifier), null, null),
-        _ => new(isolation, stores.OwnerFor(TenantStore.ToDatabaseName(identifier), reference), TenantIdentifier.ToSchemaName(identifier), TenantStore.ToDatabaseName(identifier), reference),
+        TenantIsolation.Shared => new(isolation, stores.OwnerConnectionString, TenantStoreNames.SharedSchema, null, null),
+        TenantIsolation.Schema => new(isolation, stores.OwnerConnectionString, TenantStoreNames.ToSchemaName(identifier), null, null),
+        _ => new(isolation, stores.OwnerFor(TenantStoreNames.ToDatabaseName(identifier), reference), TenantStoreNames.ToSchemaName(identifier), TenantStoreNames.ToDatabaseName(identifier), reference),
     };
 }

@@ -11,7 +11,7 @@ namespace Tenancy.Placement;
 /// migrations are pending. Tenants are probed a few at a time; one unreachable server fails only its tenants.
 /// </summary>
 public sealed class TenantStoreProbe(
-    NpgsqlDataSource registry,
+    Registry.TenantRegistry registry,
     TenantApplicationDataSource application,
     TenantDatabasePools pools,
     TenantStoreConnections stores,
@@ -21,7 +21,7 @@ public sealed class TenantStoreProbe(
     {
         var pending = (await migrations.CheckAsync(cancellationToken: cancellationToken)).ToDictionary(s => s.Identifier, s => s.Pending, StringComparer.Ordinal);
         var sharedPending = await migrations.GetPendingSharedStoreAsync(cancellationToken);
-        var tenants = await ReadTenantsAsync(null, cancellationToken);
+        var tenants = await registry.ListServedAsync(null, cancellationToken);
         var checks = new List<TenantStoreCheck>(tenants.Count);
         await Parallel.ForEachAsync(tenants, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken }, async (tenant, ct) =>
         {
@@ -37,7 +37,7 @@ public sealed class TenantStoreProbe(
     /// <summary>One tenant's store, as <see cref="CheckAllAsync"/> checks each; null when no live tenant has that identifier.</summary>
     public async Task<TenantStoreCheck?> CheckOneAsync(string identifier, CancellationToken cancellationToken = default)
     {
-        if ((await ReadTenantsAsync(identifier, cancellationToken)).SingleOrDefault() is not { } tenant)
+        if ((await registry.ListServedAsync([identifier], cancellationToken)).SingleOrDefault() is not { } tenant)
         {
             return null;
         }
@@ -48,30 +48,11 @@ public sealed class TenantStoreProbe(
         return await CheckAsync(tenant, pending, cancellationToken);
     }
 
-    private async Task<List<TenantInfo>> ReadTenantsAsync(string? identifier, CancellationToken cancellationToken)
-    {
-        var tenants = new List<TenantInfo>();
-        await using var command = registry.CreateCommand("""
-            SELECT id, identifier, isolation, schema_name, database_name, connection_reference
-            FROM tenancy.tenants WHERE status NOT IN ('Deleted', 'Provisioning') AND ($1::text IS NULL OR identifier = $1) ORDER BY identifier
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)identifier ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            tenants.Add(new TenantInfo(reader.GetGuid(0), reader.GetString(1), "", TenantStatus.Active, Enum.Parse<TenantIsolation>(reader.GetString(2)),
-                reader.IsDBNull(3) ? null : reader.GetString(3), "", PlanLimits.Unlimited,
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
-        }
-
-        return tenants;
-    }
-
     private async Task<TenantStoreCheck> CheckAsync(TenantInfo tenant, IReadOnlyList<string> pending, CancellationToken cancellationToken)
     {
         var store = tenant.Isolation == TenantIsolation.Database
             ? $"{(tenant.ConnectionReference is null ? "" : tenant.ConnectionReference + ":")}{tenant.DatabaseName}/{tenant.SchemaName}"
-            : TenantStore.SchemaOf(tenant);
+            : TenantStoreNames.SchemaOf(tenant);
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -83,7 +64,7 @@ public sealed class TenantStoreProbe(
                     : application.DataSource;
                 await using var command = dataSource.CreateCommand(
                     "SELECT coalesce((SELECT has_schema_privilege(oid, 'USAGE') FROM pg_namespace WHERE nspname = $1), false)");
-                command.Parameters.Add(new NpgsqlParameter { Value = TenantStore.SchemaOf(tenant) });
+                command.Parameters.Add(new NpgsqlParameter { Value = TenantStoreNames.SchemaOf(tenant) });
                 var usable = await command.ExecuteScalarAsync(cancellationToken) is true;
                 return new TenantStoreCheck(tenant.Identifier, tenant.Isolation, store, usable, usable ? null : "the store is missing or closed to the application role",
                     Stopwatch.GetElapsedTime(started), pending);

@@ -1,5 +1,6 @@
 using Npgsql;
 using Tenancy.Placement;
+using Tenancy.Registry;
 
 namespace Tenancy.Provisioning;
 
@@ -11,9 +12,9 @@ namespace Tenancy.Provisioning;
 /// </summary>
 internal static class ProvisioningLease
 {
-    public static async Task<bool> TryTakeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string identifier, CancellationToken cancellationToken)
+    public static async Task<bool> TryTakeAsync(RegistryTransaction transaction, string identifier, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(hashtextextended('provisioning:' || $1, 0))", connection, transaction);
+        await using var command = transaction.CreateCommand("SELECT pg_try_advisory_xact_lock(hashtextextended('provisioning:' || $1, 0))");
         command.Parameters.Add(new NpgsqlParameter { Value = identifier });
         return await command.ExecuteScalarAsync(cancellationToken) is true;
     }
@@ -24,30 +25,19 @@ internal static class ProvisioningLease
     /// under the lease: a creation completed in the meantime is left as it is. Returns whether it removed one.
     /// </summary>
     public static async Task<bool> RemoveAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, TenantStoreConnections stores, Guid tenantId, CancellationToken cancellationToken)
+        RegistryTransaction transaction, TenantRegistry registry, TenantStoreConnections stores, Guid tenantId, CancellationToken cancellationToken)
     {
-        string? databaseName, reference;
-        await using (var find = new NpgsqlCommand(
-            "SELECT database_name, connection_reference FROM tenancy.tenants WHERE id = $1 AND status = 'Provisioning' FOR UPDATE", connection, transaction))
+        if (await registry.LockProvisioningAsync(transaction, tenantId, cancellationToken) is not { } creation)
         {
-            find.Parameters.Add(new NpgsqlParameter { Value = tenantId });
-            await using var reader = await find.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                return false;
-            }
-
-            (databaseName, reference) = (reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+            return false;
         }
 
-        if (databaseName is not null)
+        if (creation.DatabaseName is { } databaseName)
         {
-            await TenantDatabases.DropAsync(stores, databaseName, reference, cancellationToken);
+            await TenantDatabases.DropAsync(stores, databaseName, creation.ConnectionReference, cancellationToken);
         }
 
-        await using var delete = new NpgsqlCommand("DELETE FROM tenancy.tenants WHERE id = $1", connection, transaction);
-        delete.Parameters.Add(new NpgsqlParameter { Value = tenantId });
-        await delete.ExecuteNonQueryAsync(cancellationToken);
+        await registry.RemoveRowAsync(transaction, tenantId, cancellationToken);
         return true;
     }
 }

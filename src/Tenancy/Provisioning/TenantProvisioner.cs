@@ -3,7 +3,7 @@ using Npgsql;
 using Tenancy.Isolation;
 using Tenancy.Migrations;
 using Tenancy.Placement;
-using Tenancy.Resolution;
+using Tenancy.Registry;
 using Tenancy.Tenants;
 
 namespace Tenancy.Provisioning;
@@ -19,11 +19,10 @@ namespace Tenancy.Provisioning;
 /// nobody retried (<see cref="AbandonedProvisioningReaper"/>).
 /// </summary>
 public sealed class TenantProvisioner(
-    NpgsqlDataSource dataSource,
+    TenantRegistry registry,
     TenantMigrationCatalog catalog,
     TenantValidation validation,
     TenancyOptions options,
-    TenantLookup lookup,
     TenantStoreConnections stores,
     TimeProvider clock)
 {
@@ -39,14 +38,13 @@ public sealed class TenantProvisioner(
         var tenant = Build(request);
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            if (!await ProvisioningLease.TryTakeAsync(connection, transaction, tenant.Identifier, cancellationToken))
+            await using var transaction = await registry.BeginAsync(cancellationToken);
+            if (!await ProvisioningLease.TryTakeAsync(transaction, tenant.Identifier, cancellationToken))
             {
                 throw new TenantConflictException($"Tenant '{tenant.Identifier}' is being created by another request right now; retry once it has finished.");
             }
 
-            if (await FindAsync(connection, transaction, tenant.Identifier, cancellationToken) is { } existing)
+            if (await registry.FindAsync(transaction, tenant.Identifier, cancellationToken) is { } existing)
             {
                 if (Differences(existing, tenant) is { Count: > 0 } differences)
                 {
@@ -56,7 +54,7 @@ public sealed class TenantProvisioner(
 
                 if (existing.Status != TenantStatus.Provisioning)
                 {
-                    return step is null || await step.IsDoneAsync(connection, transaction, existing, cancellationToken)
+                    return step is null || await step.IsDoneAsync(transaction.Connection, transaction.Transaction, existing, cancellationToken)
                         ? new ProvisionedTenant(existing, Created: false)
                         : throw new TenantConflictException($"The identifier '{tenant.Identifier}' is taken by a tenant whose owner differs from this request.");
                 }
@@ -72,7 +70,7 @@ public sealed class TenantProvisioner(
 
             try
             {
-                await CompleteAsync(connection, transaction, tenant, step, cancellationToken);
+                await CompleteAsync(transaction, tenant, step, cancellationToken);
             }
             catch (Exception) when (tenant.Isolation == TenantIsolation.Database)
             {
@@ -90,15 +88,13 @@ public sealed class TenantProvisioner(
             });
         }
 
-        // A "no such tenant" answer cached before the commit must not outlive it.
-        lookup.Invalidate();
         return new ProvisionedTenant(tenant, Created: true);
     }
 
     private Tenant Build(NewTenant request)
     {
         var plan = request.Plan ?? options.DefaultPlan;
-        var limits = options.Plans.GetValueOrDefault(plan) ?? PlanLimits.Unlimited;
+        var limits = options.Plans.TryGetValue(plan, out var named) ? new PlanLimits(named) : PlanLimits.Unlimited;
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7(now);
         return new Tenant
@@ -108,11 +104,10 @@ public sealed class TenantProvisioner(
             Name = request.Name.Trim(),
             Status = request.Status,
             Plan = plan,
-            MaxUsers = limits.MaxUsers,
-            MaxLocations = limits.MaxLocations,
+            Limits = limits,
             Isolation = request.Isolation,
-            SchemaName = request.Isolation == TenantIsolation.Shared ? null : TenantIdentifier.ToSchemaName(request.Identifier),
-            DatabaseName = request.Isolation == TenantIsolation.Database ? TenantStore.ToDatabaseName(request.Identifier) : null,
+            SchemaName = request.Isolation == TenantIsolation.Shared ? null : TenantStoreNames.ToSchemaName(request.Identifier),
+            DatabaseName = request.Isolation == TenantIsolation.Database ? TenantStoreNames.ToDatabaseName(request.Identifier) : null,
             ConnectionReference = request.ConnectionReference,
             ContactEmail = request.ContactEmail,
             Metadata = JsonSerializer.Serialize(request.Metadata ?? new Dictionary<string, string>()),
@@ -123,45 +118,38 @@ public sealed class TenantProvisioner(
     }
 
     /// <summary>The tenant's store, registry rows and the caller's step, all committed by the lease's transaction.</summary>
-    private async Task CompleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, ITenantCreationStep? step, CancellationToken cancellationToken)
+    private async Task CompleteAsync(RegistryTransaction transaction, Tenant tenant, ITenantCreationStep? step, CancellationToken cancellationToken)
     {
         switch (tenant.Isolation)
         {
             case TenantIsolation.Database:
                 // Whatever an interrupted attempt left under this name is replaced: the row committed first names it.
                 await TenantDatabases.RecreateAsync(stores, tenant.DatabaseName!, tenant.ConnectionReference, tenant.SchemaName!, catalog.Migrations, cancellationToken);
-                await using (var activate = new NpgsqlCommand(
-                    "UPDATE tenancy.tenants SET status = $2, updated_at = $3 WHERE id = $1 AND status = 'Provisioning'", connection, transaction))
+                if (!await registry.ActivateAsync(transaction, tenant.Id, tenant.Status, cancellationToken))
                 {
-                    activate.Parameters.Add(new NpgsqlParameter { Value = tenant.Id });
-                    activate.Parameters.Add(new NpgsqlParameter { Value = tenant.Status.ToString() });
-                    activate.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
-                    if (await activate.ExecuteNonQueryAsync(cancellationToken) != 1)
-                    {
-                        throw new InvalidOperationException($"Tenant '{tenant.Identifier}' left the provisioning status while its lease was held.");
-                    }
+                    throw new InvalidOperationException($"Tenant '{tenant.Identifier}' left the provisioning status while its lease was held.");
                 }
 
-                await TenantSchemaMigrator.RecordAsync(connection, transaction, tenant.Id, catalog.Migrations, cancellationToken);
+                await TenantSchemaMigrator.RecordAsync(transaction.Connection, transaction.Transaction, tenant.Id, catalog.Migrations, cancellationToken);
                 break;
             case TenantIsolation.Schema:
-                await InsertRegistryRowsAsync(connection, transaction, tenant, tenant.Status, cancellationToken);
-                await using (var createSchema = new NpgsqlCommand($"CREATE SCHEMA {SqlIdentifier.Quote(tenant.SchemaName!)}", connection, transaction))
+                await registry.InsertAsync(transaction, tenant, tenant.Status, cancellationToken);
+                await using (var createSchema = transaction.CreateCommand($"CREATE SCHEMA {SqlIdentifier.Quote(tenant.SchemaName!)}"))
                 {
                     await createSchema.ExecuteNonQueryAsync(cancellationToken);
                 }
 
-                await TenantSchemaMigrator.ApplyAsync(connection, transaction, tenant.Id, tenant.SchemaName!, catalog.Migrations, stores.ApplicationRole, cancellationToken);
+                await TenantSchemaMigrator.ApplyAsync(transaction.Connection, transaction.Transaction, tenant.Id, tenant.SchemaName!, catalog.Migrations, stores.ApplicationRole, cancellationToken);
                 break;
             default:
                 // The shared schema exists; the tenant's rows come with its use.
-                await InsertRegistryRowsAsync(connection, transaction, tenant, tenant.Status, cancellationToken);
+                await registry.InsertAsync(transaction, tenant, tenant.Status, cancellationToken);
                 break;
         }
 
         if (step is not null)
         {
-            await step.RunAsync(connection, transaction, tenant, cancellationToken);
+            await step.RunAsync(transaction.Connection, transaction.Transaction, tenant, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -170,9 +158,8 @@ public sealed class TenantProvisioner(
     /// <summary>The database tier's intent, committed before its database exists: the identifier and the name are the creation's from here on.</summary>
     private async Task CommitIntentAsync(Tenant tenant, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await InsertRegistryRowsAsync(connection, transaction, tenant, TenantStatus.Provisioning, cancellationToken);
+        await using var transaction = await registry.BeginAsync(cancellationToken);
+        await registry.InsertAsync(transaction, tenant, TenantStatus.Provisioning, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -191,11 +178,10 @@ public sealed class TenantProvisioner(
 
     private async Task RemoveUnderLeaseAsync(Tenant tenant)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
-        await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
-        if (await ProvisioningLease.TryTakeAsync(connection, transaction, tenant.Identifier, CancellationToken.None))
+        await using var transaction = await registry.BeginAsync(CancellationToken.None);
+        if (await ProvisioningLease.TryTakeAsync(transaction, tenant.Identifier, CancellationToken.None))
         {
-            await ProvisioningLease.RemoveAsync(connection, transaction, stores, tenant.Id, CancellationToken.None);
+            await ProvisioningLease.RemoveAsync(transaction, registry, stores, tenant.Id, CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
         }
     }
@@ -224,76 +210,5 @@ public sealed class TenantProvisioner(
         var metadata = (JsonSerializer.Deserialize<Dictionary<string, string>>(existing.Metadata) ?? []).Order();
         Compare(metadata.SequenceEqual((JsonSerializer.Deserialize<Dictionary<string, string>>(requested.Metadata) ?? []).Order()), "metadata");
         return differences;
-    }
-
-    private static async Task<Tenant?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string identifier, CancellationToken cancellationToken)
-    {
-        await using var find = new NpgsqlCommand("""
-            SELECT t.id, t.name, t.status, t.plan, t.max_users, t.max_locations, t.isolation, t.schema_name, t.database_name,
-                   t.connection_reference, t.contact_email, t.metadata::text, t.created_at, t.updated_at,
-                   coalesce((SELECT array_agg(d.host ORDER BY d.host) FROM tenancy.domains d WHERE d.tenant_id = t.id), '{}'),
-                   (SELECT d.host FROM tenancy.domains d WHERE d.tenant_id = t.id AND d.is_primary)
-            FROM tenancy.tenants t WHERE t.identifier = $1
-            """, connection, transaction);
-        find.Parameters.Add(new NpgsqlParameter { Value = identifier });
-        await using var reader = await find.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        var id = reader.GetGuid(0);
-        var primary = reader.IsDBNull(15) ? null : reader.GetString(15);
-        return new Tenant
-        {
-            Id = id,
-            Identifier = identifier,
-            Name = reader.GetString(1),
-            Status = Enum.Parse<TenantStatus>(reader.GetString(2)),
-            Plan = reader.GetString(3),
-            MaxUsers = reader.IsDBNull(4) ? null : reader.GetInt32(4),
-            MaxLocations = reader.IsDBNull(5) ? null : reader.GetInt32(5),
-            Isolation = Enum.Parse<TenantIsolation>(reader.GetString(6)),
-            SchemaName = reader.IsDBNull(7) ? null : reader.GetString(7),
-            DatabaseName = reader.IsDBNull(8) ? null : reader.GetString(8),
-            ConnectionReference = reader.IsDBNull(9) ? null : reader.GetString(9),
-            ContactEmail = reader.IsDBNull(10) ? null : reader.GetString(10),
-            Metadata = reader.GetString(11),
-            CreatedAt = reader.GetFieldValue<DateTimeOffset>(12),
-            UpdatedAt = reader.GetFieldValue<DateTimeOffset>(13),
-            Domains = [.. reader.GetFieldValue<string[]>(14).Select(host => new TenantDomain { Host = host, TenantId = id, IsPrimary = host == primary })],
-        };
-    }
-
-    private static async Task InsertRegistryRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Tenant tenant, TenantStatus status, CancellationToken cancellationToken)
-    {
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        var insertTenant = new NpgsqlBatchCommand("""
-            INSERT INTO tenancy.tenants (id, identifier, name, status, plan, max_users, max_locations, isolation, schema_name,
-                                         contact_email, metadata, created_at, updated_at, database_name, connection_reference)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $12, $13, $14)
-            """);
-        foreach (var value in new object?[]
-                 {
-                     tenant.Id, tenant.Identifier, tenant.Name, status.ToString(), tenant.Plan, tenant.MaxUsers, tenant.MaxLocations,
-                     tenant.Isolation.ToString(), tenant.SchemaName, tenant.ContactEmail, tenant.Metadata, tenant.CreatedAt,
-                     tenant.DatabaseName, tenant.ConnectionReference,
-                 })
-        {
-            insertTenant.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        }
-
-        batch.BatchCommands.Add(insertTenant);
-        if (tenant.Domains.Count > 0)
-        {
-            var insertDomains = new NpgsqlBatchCommand(
-                "INSERT INTO tenancy.domains (host, tenant_id, is_primary) SELECT unnest($1::text[]), $2, unnest($3::boolean[])");
-            insertDomains.Parameters.Add(new NpgsqlParameter { Value = tenant.Domains.Select(d => d.Host).ToArray() });
-            insertDomains.Parameters.Add(new NpgsqlParameter { Value = tenant.Id });
-            insertDomains.Parameters.Add(new NpgsqlParameter { Value = tenant.Domains.Select(d => d.IsPrimary).ToArray() });
-            batch.BatchCommands.Add(insertDomains);
-        }
-
-        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Tenancy.Tenants;
 using Tenancy.Usage;
 
@@ -44,7 +45,11 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             tenant.Property(t => t.ConnectionReference).HasMaxLength(200);
             tenant.Property(t => t.ContactEmail).HasMaxLength(320);
             tenant.Property(t => t.Metadata).HasColumnType("jsonb");
-            tenant.Ignore(t => t.Limits);
+            tenant.Property(t => t.Limits).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb")
+                .HasConversion(
+                    limits => TenantRegistry.WriteLimits(limits),
+                    json => TenantRegistry.ReadLimits(json),
+                    new ValueComparer<PlanLimits>((a, b) => Equals(a, b), limits => limits.GetHashCode(), limits => limits));
             tenant.HasMany(t => t.Domains).WithOne().HasForeignKey(d => d.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
 

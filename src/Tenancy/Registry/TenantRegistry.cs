@@ -7,15 +7,30 @@ using Tenancy.Tenants;
 
 namespace Tenancy.Registry;
 
-/// <summary>Reads and changes tenants' registry entries: listing, status changes and domains.</summary>
-public sealed class TenantRegistry(RegistryDbContext db, TenantValidation validation, TenantLookup lookup, TimeProvider clock)
+/// <summary>
+/// The one way to the registry (<c>tenancy.tenants</c>, <c>tenancy.domains</c>): every read and every write of a
+/// tenant's row is here, its SQL in <c>TenantRegistry.Rows.cs</c> and its EF Core queries in this file. Every write
+/// raises <see cref="Changed"/> once committed, so this instance's <see cref="TenantLookup"/> never serves the old row;
+/// other instances hear of it through the registry's NOTIFY.
+/// </summary>
+public sealed partial class TenantRegistry(
+    IDbContextFactory<RegistryDbContext> contexts,
+    NpgsqlDataSource dataSource,
+    TenantValidation validation,
+    TimeProvider clock)
 {
-    public async Task<IReadOnlyList<Tenant>> ListAsync(TenantStatus? status = null, CancellationToken cancellationToken = default) =>
-        await db.Tenants.AsNoTracking()
+    /// <summary>A write committed.</summary>
+    internal event Action? Changed;
+
+    public async Task<IReadOnlyList<Tenant>> ListAsync(TenantStatus? status = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Tenants.AsNoTracking()
             .Include(t => t.Domains)
             .Where(t => status == null || t.Status == status)
             .OrderBy(t => t.Identifier)
             .ToListAsync(cancellationToken);
+    }
 
     /// <summary>
     /// One page of tenants matching <paramref name="query"/>, and how many match in all: filtered, sorted and cut in
@@ -23,6 +38,7 @@ public sealed class TenantRegistry(RegistryDbContext db, TenantValidation valida
     /// </summary>
     public async Task<TenantPage> ListPageAsync(TenantListQuery query, CancellationToken cancellationToken = default)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var tenants = db.Tenants.AsNoTracking().Where(t => query.Status == null || t.Status == query.Status);
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
@@ -54,8 +70,11 @@ public sealed class TenantRegistry(RegistryDbContext db, TenantValidation valida
         return new TenantPage(page, total);
     }
 
-    public Task<Tenant?> FindAsync(string identifier, CancellationToken cancellationToken = default) =>
-        db.Tenants.AsNoTracking().Include(t => t.Domains).FirstOrDefaultAsync(t => t.Identifier == identifier, cancellationToken);
+    public async Task<Tenant?> FindAsync(string identifier, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Tenants.AsNoTracking().Include(t => t.Domains).FirstOrDefaultAsync(t => t.Identifier == identifier, cancellationToken);
+    }
 
     public Task<Tenant> SuspendAsync(string identifier, CancellationToken cancellationToken = default) =>
         ChangeStatusAsync(identifier, TenantStatus.Suspended, [TenantStatus.Active, TenantStatus.Trial], cancellationToken);
@@ -77,97 +96,88 @@ public sealed class TenantRegistry(RegistryDbContext db, TenantValidation valida
             throw new TenantValidationException(new Dictionary<string, string[]> { ["host"] = [error] });
         }
 
-        var tenant = await FindTrackedAsync(identifier, cancellationToken);
         var normalized = HostName.Normalize(host)!;
-        if (isPrimary || tenant.Domains.Count == 0)
-        {
-            tenant.Domains.ForEach(d => d.IsPrimary = false);
-            isPrimary = true;
-        }
-
-        tenant.Domains.Add(new TenantDomain { Host = normalized, TenantId = tenant.Id, IsPrimary = isPrimary });
-        tenant.UpdatedAt = clock.GetUtcNow();
         try
         {
-            await SaveAsync(cancellationToken);
+            return await ChangeAsync(identifier, tenant =>
+            {
+                if (isPrimary || tenant.Domains.Count == 0)
+                {
+                    tenant.Domains.ForEach(d => d.IsPrimary = false);
+                    isPrimary = true;
+                }
+
+                tenant.Domains.Add(new TenantDomain { Host = normalized, TenantId = tenant.Id, IsPrimary = isPrimary });
+            }, cancellationToken);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
             throw new TenantConflictException($"The host '{normalized}' already belongs to a tenant.");
         }
-
-        return tenant;
     }
 
-    public async Task<Tenant> RemoveDomainAsync(string identifier, string host, CancellationToken cancellationToken = default)
-    {
-        var tenant = await FindTrackedAsync(identifier, cancellationToken);
-        var normalized = HostName.Normalize(host);
-        var domain = tenant.Domains.FirstOrDefault(d => d.Host == normalized)
-            ?? throw new DomainNotFoundException($"Tenant '{identifier}' has no domain '{host}'.");
-        tenant.Domains.Remove(domain);
-        if (domain.IsPrimary && tenant.Domains.Count > 0)
+    public Task<Tenant> RemoveDomainAsync(string identifier, string host, CancellationToken cancellationToken = default) =>
+        ChangeAsync(identifier, tenant =>
         {
-            tenant.Domains[0].IsPrimary = true;
-        }
-
-        tenant.UpdatedAt = clock.GetUtcNow();
-        await SaveAsync(cancellationToken);
-        return tenant;
-    }
+            var normalized = HostName.Normalize(host);
+            var domain = tenant.Domains.FirstOrDefault(d => d.Host == normalized)
+                ?? throw new DomainNotFoundException($"Tenant '{identifier}' has no domain '{host}'.");
+            tenant.Domains.Remove(domain);
+            if (domain.IsPrimary && tenant.Domains.Count > 0)
+            {
+                tenant.Domains[0].IsPrimary = true;
+            }
+        }, cancellationToken);
 
     /// <summary>Sets (or, with null, clears) the tenant's own limits over its plan's; every instance applies them at once.</summary>
-    public async Task<Tenant> SetLimitOverridesAsync(string identifier, LimitOverrides? overrides, CancellationToken cancellationToken = default)
-    {
-        var tenant = await FindTrackedAsync(identifier, cancellationToken);
-        tenant.RequestsPerWindow = overrides?.RequestsPerWindow;
-        tenant.MaxDataBytes = overrides?.MaxDataBytes;
-        tenant.MaxCacheEntries = overrides?.MaxCacheEntries;
-        tenant.MaxConcurrentJobs = overrides?.MaxConcurrentJobs;
-        tenant.UpdatedAt = clock.GetUtcNow();
-        await SaveAsync(cancellationToken);
-        return tenant;
-    }
-
-    private async Task<Tenant> ChangeStatusAsync(string identifier, TenantStatus target, TenantStatus[] allowedFrom, CancellationToken cancellationToken)
-    {
-        var tenant = await FindTrackedAsync(identifier, cancellationToken);
-        if (tenant.Status == target)
+    public Task<Tenant> SetLimitOverridesAsync(string identifier, LimitOverrides? overrides, CancellationToken cancellationToken = default) =>
+        ChangeAsync(identifier, tenant =>
         {
-            return tenant;
-        }
+            tenant.RequestsPerWindow = overrides?.RequestsPerWindow;
+            tenant.MaxDataBytes = overrides?.MaxDataBytes;
+            tenant.MaxCacheEntries = overrides?.MaxCacheEntries;
+            tenant.MaxConcurrentJobs = overrides?.MaxConcurrentJobs;
+        }, cancellationToken);
 
-        if (!allowedFrom.Contains(tenant.Status))
+    private Task<Tenant> ChangeStatusAsync(string identifier, TenantStatus target, TenantStatus[] allowedFrom, CancellationToken cancellationToken) =>
+        ChangeAsync(identifier, tenant =>
         {
-            throw new TenantStateException($"Tenant '{identifier}' is {tenant.Status.ToString().ToLowerInvariant()} and cannot become {target.ToString().ToLowerInvariant()}.");
-        }
+            if (tenant.Status == target)
+            {
+                return;
+            }
 
-        tenant.Status = target;
-        tenant.UpdatedAt = clock.GetUtcNow();
-        if (target == TenantStatus.Deleted)
-        {
-            tenant.DeletedAt = tenant.UpdatedAt;
-        }
+            if (!allowedFrom.Contains(tenant.Status))
+            {
+                throw new TenantStateException($"Tenant '{identifier}' is {tenant.Status.ToString().ToLowerInvariant()} and cannot become {target.ToString().ToLowerInvariant()}.");
+            }
 
-        await SaveAsync(cancellationToken);
-        return tenant;
-    }
+            tenant.Status = target;
+            if (target == TenantStatus.Deleted)
+            {
+                tenant.DeletedAt = clock.GetUtcNow();
+            }
+        }, cancellationToken);
 
-    // Other instances hear of the change through the registry's NOTIFY; this one must not wait for it.
-    private async Task SaveAsync(CancellationToken cancellationToken)
+    /// <summary>Applies <paramref name="change"/> to the tenant's row and saves it, if it changed anything. Deleted tenants are gone for every change.</summary>
+    private async Task<Tenant> ChangeAsync(string identifier, Action<Tenant> change, CancellationToken cancellationToken)
     {
-        await db.SaveChangesAsync(cancellationToken);
-        lookup.Invalidate();
-    }
-
-    /// <summary>Deleted tenants are gone for every operation but listing.</summary>
-    private async Task<Tenant> FindTrackedAsync(string identifier, CancellationToken cancellationToken) =>
-        await db.Tenants.Include(t => t.Domains)
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var tenant = await db.Tenants.Include(t => t.Domains)
             .FirstOrDefaultAsync(t => t.Identifier == identifier && t.Status != TenantStatus.Deleted, cancellationToken)
-        ?? throw new TenantNotFoundException(identifier);
+            ?? throw new TenantNotFoundException(identifier);
+        change(tenant);
+        if (db.ChangeTracker.HasChanges())
+        {
+            tenant.UpdatedAt = clock.GetUtcNow();
+            await db.SaveChangesAsync(cancellationToken);
+            Changed?.Invoke();
+        }
+
+        return tenant;
+    }
 }
 
-/// <summary>A status change the tenant's current status does not allow.</summary>
 public enum TenantSort
 {
     Identifier,
@@ -181,7 +191,3 @@ public enum TenantSort
 public sealed record TenantListQuery(TenantStatus? Status, string? Search, TenantSort Sort, bool Descending, int Page, int PageSize);
 
 public sealed record TenantPage(IReadOnlyList<Tenant> Tenants, int Total);
-
-public sealed class TenantStateException(string message) : Exception(message);
-
-public sealed class DomainNotFoundException(string message) : Exception(message);

@@ -13,9 +13,8 @@ public sealed class Tenant
 
     public required string Plan { get; set; }
 
-    public int? MaxUsers { get; set; }
-
-    public int? MaxLocations { get; set; }
+    /// <summary>The plan's named limits when the tenant was created (<c>Tenancy:Plans</c>), stored as jsonb.</summary>
+    public PlanLimits Limits { get; set; } = PlanLimits.Unlimited;
 
     /// <summary>Override of the plan's requests per window (<c>Tenancy:Limits</c>); null: the plan's.</summary>
     public int? RequestsPerWindow { get; set; }
@@ -58,8 +57,6 @@ public sealed class Tenant
     public DateTimeOffset? DataDroppedAt { get; set; }
 
     public List<TenantDomain> Domains { get; set; } = [];
-
-    public PlanLimits Limits => new(MaxUsers, MaxLocations);
 
     public LimitOverrides? LimitOverrides => Tenants.LimitOverrides.Of(RequestsPerWindow, MaxDataBytes, MaxCacheEntries, MaxConcurrentJobs);
 }

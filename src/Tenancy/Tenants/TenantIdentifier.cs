@@ -5,15 +5,13 @@ using System.Text.RegularExpressions;
 namespace Tenancy.Tenants;
 
 /// <summary>
-/// The rules for a tenant's identifier, the one piece of tenant input that ends up in SQL identifiers and host names.
-/// Everything derived from it (the schema name) is computed here, never taken from input.
+/// The rules for a tenant's identifier, the one piece of tenant input that ends up in SQL identifiers and host names
+/// (the names derived from it: <see cref="Placement.TenantStoreNames"/>).
 /// </summary>
 public static partial class TenantIdentifier
 {
     public const int MinLength = 2;
     public const int MaxLength = 40;
-
-    private const string SchemaPrefix = "t_";
 
     private static readonly FrozenSet<string> Reserved = FrozenSet.Create(
         StringComparer.Ordinal,
@@ -47,12 +45,6 @@ public static partial class TenantIdentifier
 
         return null;
     }
-
-    /// <summary>The PostgreSQL schema of a schema-isolated tenant: <c>t_</c> and the identifier with '-' as '_' (injective, since '_' is not allowed in identifiers).</summary>
-    public static string ToSchemaName(string identifier) =>
-        IsValid(identifier)
-            ? SchemaPrefix + identifier.Replace('-', '_')
-            : throw new ArgumentException(Validate(identifier), nameof(identifier));
 
     [GeneratedRegex("^[a-z][a-z0-9-]*[a-z0-9]$", RegexOptions.CultureInvariant)]
     private static partial Regex Shape();

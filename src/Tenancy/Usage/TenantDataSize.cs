@@ -48,7 +48,7 @@ public sealed class TenantDataSize(NpgsqlDataSource owner, UsageMeter meter, IOp
                     SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint
                     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                     WHERE n.nspname = $1 AND c.relkind IN ('r', 'm')
-                    """, TenantStore.SchemaOf(tenant), cancellationToken);
+                    """, TenantStoreNames.SchemaOf(tenant), cancellationToken);
 
             case TenantIsolation.Database when tenant.ConnectionReference is null && tenant.DatabaseName is { } database:
                 return await ScalarAsync(connection, "SELECT pg_database_size(datname) FROM pg_database WHERE datname = $1", database, cancellationToken);
@@ -71,7 +71,7 @@ public sealed class TenantDataSize(NpgsqlDataSource owner, UsageMeter meter, IOp
             WHERE n.nspname = $1 AND c.relkind = 'r'
             """, connection))
         {
-            list.Parameters.Add(new NpgsqlParameter { Value = TenantStore.SharedSchema });
+            list.Parameters.Add(new NpgsqlParameter { Value = TenantStoreNames.SharedSchema });
             await using var reader = await list.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -86,7 +86,7 @@ public sealed class TenantDataSize(NpgsqlDataSource owner, UsageMeter meter, IOp
 
         // The tenant's rows, read as the tenant (row-level security binds even the tables' owner).
         var counts = new StringBuilder("SELECT ");
-        counts.AppendJoin(", ", tables.Select(t => $"(SELECT count(*) FROM {SqlIdentifier.Quote(TenantStore.SharedSchema)}.{SqlIdentifier.Quote(t.Name)})"));
+        counts.AppendJoin(", ", tables.Select(t => $"(SELECT count(*) FROM {SqlIdentifier.Quote(TenantStoreNames.SharedSchema)}.{SqlIdentifier.Quote(t.Name)})"));
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var count = new NpgsqlCommand($"{TenantRowSecurity.Prefix(tenantId)}{counts}", connection, transaction);
         await using var rows = await count.ExecuteReaderAsync(cancellationToken);

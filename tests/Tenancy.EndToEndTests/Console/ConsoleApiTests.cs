@@ -106,7 +106,8 @@ public sealed class ConsoleApiTests(AppHostFixture fixture)
         var own = await TenancyClient.ReadAsync(await _client.SendWithTokenAsync(token, HttpMethod.Get, "/api/tenant", tenantHeader: a));
         Assert.Equal("trial", own.GetProperty("plan").GetString());
         Assert.Equal(1, own.GetProperty("members").GetInt32());
-        Assert.Equal(JsonValueKind.Number, own.GetProperty("limits").GetProperty("maxUsers").ValueKind);
+        Assert.Equal(3, own.GetProperty("limits").GetProperty("users").GetInt32());
+        Assert.Equal(1, own.GetProperty("limits").GetProperty("locations").GetInt32());
 
         // The platform endpoints, on the platform host with A's token (403) and on A's host (404: no tenant there).
         foreach (var (method, path) in new[] { (HttpMethod.Get, $"/api/tenants/{a}/status"), (HttpMethod.Post, "/api/migrations"), (HttpMethod.Get, $"/api/migrations/{Guid.NewGuid()}"), (HttpMethod.Get, "/api/tenants?page=1") })

@@ -159,7 +159,7 @@ public sealed class AuthenticationTests(SecurityFixture fixture, ITestOutputHelp
         var fourth = await _client.AsTenant(tenant, HttpMethod.Post, "/api/members", new { email = $"fourth@{tenant}.example", password = "long enough password" });
 
         var problem = await TenancyClient.AssertProblemAsync(fourth, HttpStatusCode.Conflict);
-        Assert.Equal("maxUsers", problem.GetProperty("limit").GetString());
+        Assert.Equal("users", problem.GetProperty("limit").GetString());
         Assert.Equal(3, (await TenancyClient.ReadAsync(await _client.AsTenant(tenant, HttpMethod.Get, "/api/members"))).GetArrayLength());
         await TenancyClient.AssertProblemAsync(await _client.RequestTokenAsync(tenant, $"fourth@{tenant}.example", "long enough password"), HttpStatusCode.Unauthorized);
     }

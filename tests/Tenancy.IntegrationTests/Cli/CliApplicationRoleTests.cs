@@ -2,6 +2,7 @@ using Npgsql;
 using Tenancy.Cli;
 using Tenancy.IntegrationTests.Tiers;
 using Tenancy.Isolation;
+using Tenancy.Placement;
 using Tenancy.Tenants;
 
 namespace Tenancy.IntegrationTests.Cli;
@@ -41,7 +42,7 @@ public sealed class CliApplicationRoleTests(PostgresFixture fixture) : IDisposab
             Assert.Equal([$"P-{identifier}"], await tiers.SkusAsync(tenant));
         }
 
-        Assert.Equal(1L, await tiers.AsApplicationAsync<long>($"SELECT count(*) FROM {SqlIdentifier.Quote(TenantIdentifier.ToSchemaName(schema))}.products"));
+        Assert.Equal(1L, await tiers.AsApplicationAsync<long>($"SELECT count(*) FROM {SqlIdentifier.Quote(TenantStoreNames.ToSchemaName(schema))}.products"));
 
         var (clone, restored) = (PostgresFixture.NewIdentifier("clone"), PostgresFixture.NewIdentifier("restored"));
         var archive = Path.Combine(Path.GetTempPath(), $"{database}.tenant.zip");
@@ -70,7 +71,7 @@ public sealed class CliApplicationRoleTests(PostgresFixture fixture) : IDisposab
         var environment = CliRun.Variables((CliConnections.DatabaseVariable, tiers.OwnerConnectionString));
         var identifier = PostgresFixture.NewIdentifier("migrated");
         await CliRun.ExpectWithAsync(ExitCodes.Ok, environment, "tenants", "create", identifier, "--name", "Migrated");
-        var schema = SqlIdentifier.Quote(TenantIdentifier.ToSchemaName(identifier));
+        var schema = SqlIdentifier.Quote(TenantStoreNames.ToSchemaName(identifier));
         // As if the tenant had been made before its last migration: that migration's tables, unrecorded and gone.
         await tiers.Services.ExecuteAsync(
             $"DROP SCHEMA {schema} CASCADE; CREATE SCHEMA {schema}; " +
@@ -117,7 +118,7 @@ public sealed class CliApplicationRoleTests(PostgresFixture fixture) : IDisposab
         await CliRun.ExpectWithAsync(ExitCodes.Ok, CliRun.Variables((CliConnections.DatabaseVariable, tiers.OwnerConnectionString)), "tenants", "create", identifier, "--name", "x");
 
         await tiers.AddProductAsync(await tiers.FindAsync(identifier), "P-1", "x");
-        Assert.False(await tiers.Services.ScalarAsync<bool>("SELECT has_schema_privilege($1, $2, 'USAGE')", reporting, TenantIdentifier.ToSchemaName(identifier)));
+        Assert.False(await tiers.Services.ScalarAsync<bool>("SELECT has_schema_privilege($1, $2, 'USAGE')", reporting, TenantStoreNames.ToSchemaName(identifier)));
     }
 
     [Fact]
@@ -148,7 +149,7 @@ public sealed class CliApplicationRoleTests(PostgresFixture fixture) : IDisposab
             "give the application role's connection string (ConnectionStrings__tenancydb-app)",
             Assert.Single(r.ErrorLines)));
         Assert.False(await tiers.Services.TenantRowExistsAsync(identifier));
-        Assert.False(await tiers.Services.SchemaExistsAsync(TenantIdentifier.ToSchemaName(identifier)));
+        Assert.False(await tiers.Services.SchemaExistsAsync(TenantStoreNames.ToSchemaName(identifier)));
         Assert.False(await tiers.Services.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", "tenant_" + identifier.Replace('-', '_')));
         Assert.False(await tiers.Services.SchemaExistsAsync("accounts"));
         Assert.Equal(TenantIsolation.Schema, (await tiers.FindAsync(existing)).Isolation);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Tenancy.Cli;
+using Tenancy.Placement;
 using Tenancy.Tenants;
 
 namespace Tenancy.IntegrationTests.Cli;
@@ -22,8 +23,8 @@ public sealed class CliMigrateAndExecTests(PostgresFixture postgres) : IDisposab
         var cli = await CliRun.NewDatabaseAsync(postgres.ConnectionString);
 
         var before = await cli.ExpectAsync(ExitCodes.Pending, "migrate", "--check");
-        // The registry's migrations (AddCacheAndJobLimitOverrides the latest) and the shared tier's schema (every tenant migration, applied once to it).
-        Assert.Contains("shared: 7 pending", before.Output, StringComparison.Ordinal);
+        // The registry's migrations (NamedPlanLimits the latest) and the shared tier's schema (every tenant migration, applied once to it).
+        Assert.Contains("shared: 8 pending", before.Output, StringComparison.Ordinal);
 
         var migrated = await cli.ExpectAsync(ExitCodes.Ok, "migrate");
         Assert.Contains("shared: applied ", migrated.Output, StringComparison.Ordinal);
@@ -52,7 +53,7 @@ public sealed class CliMigrateAndExecTests(PostgresFixture postgres) : IDisposab
         var tenants = await CreateTenantsAsync(cli, 3);
         var (behind, broken, current) = (tenants[0], tenants[1], tenants[2]);
         // One tenant's schema is empty and needs every migration; another has the tables without the record of them, so they fail.
-        var behindSchema = TenantIdentifier.ToSchemaName(behind);
+        var behindSchema = TenantStoreNames.ToSchemaName(behind);
         await cli.ExecuteAsync($"""
             DROP SCHEMA "{behindSchema}" CASCADE; CREATE SCHEMA "{behindSchema}";
             DELETE FROM tenancy.tenant_migrations WHERE tenant_id IN (SELECT id FROM tenancy.tenants WHERE identifier IN ('{behind}', '{broken}'));
@@ -98,7 +99,7 @@ public sealed class CliMigrateAndExecTests(PostgresFixture postgres) : IDisposab
 
         // The row carries its tenant's id, so the tenant's own (filtered) queries see it.
         Assert.Equal(1, await cli.CountAsync(
-            $"""SELECT count(*) FROM "{TenantIdentifier.ToSchemaName(tenants[0])}".products p JOIN tenancy.tenants t ON t.id = p.tenant_id WHERE t.identifier = $1""",
+            $"""SELECT count(*) FROM "{TenantStoreNames.ToSchemaName(tenants[0])}".products p JOIN tenancy.tenants t ON t.id = p.tenant_id WHERE t.identifier = $1""",
             tenants[0]));
 
         var others = (await cli.ExpectAsync(ExitCodes.Ok, "tenants", "exec", "--tenant", tenants[1], "--tenant", tenants[2], "--sql", sql, "--json")).Json();
@@ -173,7 +174,7 @@ public sealed class CliMigrateAndExecTests(PostgresFixture postgres) : IDisposab
     }
 
     private static Task<long> ProductsAsync(CliRun cli, string identifier) =>
-        cli.CountAsync($"""SELECT count(*) FROM "{TenantIdentifier.ToSchemaName(identifier)}".products""");
+        cli.CountAsync($"""SELECT count(*) FROM "{TenantStoreNames.ToSchemaName(identifier)}".products""");
 
     private async Task<string> WriteSqlAsync(string sql)
     {

@@ -159,7 +159,7 @@ public sealed class ProvisioningFaultTests(PostgresFixture fixture, ITestOutputH
     /// </summary>
     private async Task KillAtAsync(TierDatabase tiers, CreateRequest request, int n)
     {
-        var databases = new[] { new NpgsqlConnectionStringBuilder(tiers.OwnerConnectionString).Database!, TenantStore.ToDatabaseName(request.Tenant.Identifier) };
+        var databases = new[] { new NpgsqlConnectionStringBuilder(tiers.OwnerConnectionString).Database!, TenantStoreNames.ToDatabaseName(request.Tenant.Identifier) };
         using (var faults = SqlFaults.KillFrom(n, fixture.ConnectionString, databases))
         {
             Exception? error = null;
@@ -203,7 +203,7 @@ public sealed class ProvisioningFaultTests(PostgresFixture fixture, ITestOutputH
     }
 
     private static AbandonedProvisioningReaper Reaper(TierDatabase tiers, TimeSpan later) => new(
-        tiers.Services.GetRequiredService<NpgsqlDataSource>(),
+        tiers.Services.GetRequiredService<Registry.TenantRegistry>(),
         tiers.Services.GetRequiredService<TenantStoreConnections>(),
         tiers.Services.GetRequiredService<IOptions<ProvisioningOptions>>(),
         new LaterClock(later));
@@ -212,7 +212,7 @@ public sealed class ProvisioningFaultTests(PostgresFixture fixture, ITestOutputH
         tiers.Services.ScalarAsync<string>("SELECT status FROM tenancy.tenants WHERE identifier = $1", identifier);
 
     private static Task<bool> DatabaseExistsAsync(TierDatabase tiers, string identifier) =>
-        tiers.Services.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", TenantStore.ToDatabaseName(identifier));
+        tiers.Services.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", TenantStoreNames.ToDatabaseName(identifier));
 
     /// <summary>Killed before its commit: no tenant but an uncommitted database-tier intent, and nothing of its store, rows or owner beside.</summary>
     private static async Task AssertNotHalfMadeAsync(TierDatabase tiers, CreateRequest request)
@@ -220,7 +220,7 @@ public sealed class ProvisioningFaultTests(PostgresFixture fixture, ITestOutputH
         var identifier = request.Tenant.Identifier;
         var status = await StatusAsync(tiers, identifier);
         Assert.True(status is null || (status == nameof(TenantStatus.Provisioning) && request.Tenant.Isolation == TenantIsolation.Database), $"{identifier} is {status}");
-        Assert.False(await tiers.Services.SchemaExistsAsync(TenantIdentifier.ToSchemaName(identifier)));
+        Assert.False(await tiers.Services.SchemaExistsAsync(TenantStoreNames.ToSchemaName(identifier)));
         Assert.Equal(0L, await tiers.Services.ScalarAsync<long>(
             "SELECT count(*) FROM accounts.users WHERE normalized_email = $1", AccountsDbContext.Normalize(request.OwnerEmail)));
         Assert.Equal(0L, await tiers.Services.ScalarAsync<long>(

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tenancy.Backup;
+using Tenancy.Placement;
 using Tenancy.Provisioning;
 using Tenancy.Tenants;
 
@@ -73,7 +74,7 @@ public sealed class BackupTests(PostgresFixture fixture)
         await Assert.ThrowsAsync<Moves.TenantCopyVerificationException>(() => backups.RestoreAsync(tampered, new NewTenant(identifier, "Bad")));
 
         Assert.False(await tiers.Services.TenantRowExistsAsync(identifier));
-        Assert.False(await tiers.Services.SchemaExistsAsync(TenantIdentifier.ToSchemaName(identifier)));
+        Assert.False(await tiers.Services.SchemaExistsAsync(TenantStoreNames.ToSchemaName(identifier)));
     }
 
     private static MemoryStream Tamper(MemoryStream archive)

@@ -34,7 +34,7 @@ public sealed class DatabaseTierTests(PostgresFixture fixture)
         Assert.Equal(["C-1"], await tiers.SkusAsync(schema));
         Assert.Equal(["D-1", "D-2"], await tiers.SkusAsync(database));
         // The database tenant's rows are in its own database, and nowhere in the main one.
-        Assert.Equal(TenantStore.ToDatabaseName(database.Identifier), database.DatabaseName);
+        Assert.Equal(TenantStoreNames.ToDatabaseName(database.Identifier), database.DatabaseName);
         Assert.Equal(2L, await tiers.AsApplicationAsync<long>($"SELECT count(*) FROM {database.SchemaName}.products", database.DatabaseName));
         Assert.False(await tiers.Services.SchemaExistsAsync(database.SchemaName!));
     }
@@ -64,6 +64,7 @@ public sealed class DatabaseTierTests(PostgresFixture fixture)
             tiers.Services.GetRequiredService<NpgsqlDataSource>(),
             tiers.Services.GetRequiredService<TenantMigrationCatalog>().With(AddNote),
             tiers.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<RegistryDbContext>>(),
+            tiers.Services.GetRequiredService<TenantRegistry>(),
             tiers.Services.GetRequiredService<RegistryConnection>(),
             tiers.Services.GetRequiredService<TenantStoreConnections>());
 
@@ -92,20 +93,19 @@ public sealed class DatabaseTierTests(PostgresFixture fixture)
         var tiers = await TierDatabase.CreateAsync(fixture);
         var identifier = PostgresFixture.NewIdentifier("dbfail");
         var broken = new TenantProvisioner(
-            tiers.Services.GetRequiredService<NpgsqlDataSource>(),
+            tiers.Services.GetRequiredService<Registry.TenantRegistry>(),
             tiers.Services.GetRequiredService<TenantMigrationCatalog>().With(new TenantMigrationScript("29990101000000_Broken", "SELECT no_such_function();")),
             tiers.Services.GetRequiredService<TenantValidation>(),
             tiers.Services.GetRequiredService<TenancyOptions>(),
-            tiers.Services.GetRequiredService<Resolution.TenantLookup>(),
             tiers.Services.GetRequiredService<TenantStoreConnections>(),
             TimeProvider.System);
 
         await Assert.ThrowsAsync<PostgresException>(() => broken.ProvisionAsync(new NewTenant(identifier, "Broken", Isolation: TenantIsolation.Database)));
-        Assert.False(await DatabaseExistsAsync(tiers.Services, TenantStore.ToDatabaseName(identifier)));
+        Assert.False(await DatabaseExistsAsync(tiers.Services, TenantStoreNames.ToDatabaseName(identifier)));
         Assert.False(await tiers.Services.TenantRowExistsAsync(identifier));
 
         // A run killed after CREATE DATABASE leaves a database that no registry row names.
-        await tiers.Services.ExecuteAsync($"CREATE DATABASE {TenantStore.ToDatabaseName(identifier)}");
+        await tiers.Services.ExecuteAsync($"CREATE DATABASE {TenantStoreNames.ToDatabaseName(identifier)}");
         var tenant = await tiers.Services.GetRequiredService<TenantProvisioner>().ProvisionAsync(new NewTenant(identifier, "Retried", Isolation: TenantIsolation.Database));
         Assert.Equal(TenantIsolation.Database, tenant.Isolation);
         var conflict = await Assert.ThrowsAsync<TenantConflictException>(() =>

@@ -100,9 +100,9 @@ public sealed class MoveTests(PostgresFixture fixture)
         var tenant = await tiers.ProvisionAsync(TenantIsolation.Schema);
         var mover = tiers.Services.GetRequiredService<TenantMover>();
 
-        await Assert.ThrowsAsync<Registry.TenantStateException>(() => mover.MoveAsync(tenant.Identifier, TenantIsolation.Schema));
+        await Assert.ThrowsAsync<Tenants.TenantStateException>(() => mover.MoveAsync(tenant.Identifier, TenantIsolation.Schema));
         await Assert.ThrowsAsync<TenantNotFoundException>(() => mover.MoveAsync("nobody-here", TenantIsolation.Shared));
-        await Assert.ThrowsAsync<Tenancy.Provisioning.TenantValidationException>(() => mover.MoveAsync(tenant.Identifier, TenantIsolation.Shared, "anything"));
+        await Assert.ThrowsAsync<Tenancy.Tenants.TenantValidationException>(() => mover.MoveAsync(tenant.Identifier, TenantIsolation.Shared, "anything"));
         Assert.Equal(TenantIsolation.Schema, (await tiers.FindAsync(tenant.Identifier)).Isolation);
     }
 

@@ -25,7 +25,7 @@ public sealed class TierCliTests(PostgresFixture fixture)
         await cli.ExpectAsync(ExitCodes.Ok, "tenants", "backup", identifier, "--out", file);
         var restored = PostgresFixture.NewIdentifier("restored");
         await cli.ExpectAsync(ExitCodes.Ok, "tenants", "restore", file, "--as", restored, "--isolation", "schema");
-        Assert.Equal(1L, await cli.CountAsync($"SELECT count(*) FROM {Tenants.TenantIdentifier.ToSchemaName(restored)}.products WHERE sku = 'CLI-1'"));
+        Assert.Equal(1L, await cli.CountAsync($"SELECT count(*) FROM {Placement.TenantStoreNames.ToSchemaName(restored)}.products WHERE sku = 'CLI-1'"));
 
         var clone = PostgresFixture.NewIdentifier("clone");
         await cli.ExpectAsync(ExitCodes.Ok, "tenants", "clone", restored, clone, "--isolation", "shared");

@@ -54,7 +54,7 @@ internal sealed class TierDatabase
             ["ConnectionStrings:tenancydb"] = owner,
             ["ConnectionStrings:tenancydb-app"] = application,
         });
-        var tenancy = builder.AddTenancy<SalesDbContext>("tenancydb");
+        var tenancy = builder.AddTenancy<SalesDbContext>("tenancydb").WithSalesPlans();
         configure?.Invoke(tenancy);
         var services = builder.Build().Services;
         await services.GetRequiredService<TenantMigrationRunner>().MigrateSharedAsync();

@@ -11,6 +11,7 @@ using Tenancy.Caching;
 using Tenancy.Isolation;
 using Tenancy.Limits;
 using Tenancy.Migrations;
+using Tenancy.Tenants;
 using Tenancy.Usage;
 
 namespace Tenancy.UnitTests.Registration;
@@ -100,6 +101,26 @@ public sealed class TenancyBuilderTests
 
         var missing = Assert.Throws<InvalidOperationException>(() => app.UseTenancy());
         Assert.Contains("WithRequestResolution", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_limits_come_from_the_application_and_configuration_wins_over_its_defaults()
+    {
+        var builder = Builder(new() { ["Tenancy:Plans:trial:seats"] = "7", ["Tenancy:Plans:gold:seats"] = "40" });
+        builder.AddTenancy<NotesDbContext>("tenancydb")
+            .WithPlanLimit("trial", "seats", 2)
+            .WithPlanLimit("trial", "rooms", 1)
+            .WithPlanLimit("silver", "rooms", 5);
+        using var services = builder.Services.BuildServiceProvider();
+        var plans = services.GetRequiredService<TenancyOptions>().Plans;
+
+        Assert.Equal(7, plans["trial"]["seats"]);
+        Assert.Equal(1, plans["trial"]["rooms"]);
+        Assert.Equal(5, plans["silver"]["rooms"]);
+        Assert.Equal(40, plans["gold"]["seats"]);
+        // The core names no limit of its own.
+        Assert.Empty(plans["standard"]);
+        Assert.Empty(plans["enterprise"]);
     }
 
     private static HostApplicationBuilder Builder(Dictionary<string, string?>? settings = null)

@@ -107,6 +107,13 @@ namespace Tenancy.Registry.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("isolation");
 
+                    b.Property<string>("Limits")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("limits")
+                        .HasDefaultValueSql("'{}'::jsonb");
+
                     b.Property<int?>("MaxCacheEntries")
                         .HasColumnType("integer")
                         .HasColumnName("max_cache_entries");
@@ -118,14 +125,6 @@ namespace Tenancy.Registry.Migrations
                     b.Property<long?>("MaxDataBytes")
                         .HasColumnType("bigint")
                         .HasColumnName("max_data_bytes");
-
-                    b.Property<int?>("MaxLocations")
-                        .HasColumnType("integer")
-                        .HasColumnName("max_locations");
-
-                    b.Property<int?>("MaxUsers")
-                        .HasColumnType("integer")
-                        .HasColumnName("max_users");
 
                     b.Property<string>("Metadata")
                         .IsRequired()

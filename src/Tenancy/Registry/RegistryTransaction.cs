@@ -1,0 +1,44 @@
+using Npgsql;
+
+namespace Tenancy.Registry;
+
+/// <summary>
+/// A transaction on the registry database (<see cref="TenantRegistry.BeginAsync"/>), for work that must commit with
+/// registry rows (a creation's schema and first owner, a move's migration records). Its commit, when the registry wrote
+/// in it, tells the registry's lookup at once; a disposal without commit rolls back.
+/// </summary>
+public sealed class RegistryTransaction : IAsyncDisposable
+{
+    private readonly Action _committed;
+    private bool _wrote;
+
+    internal RegistryTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, Action committed) =>
+        (Connection, Transaction, _committed) = (connection, transaction, committed);
+
+    public NpgsqlConnection Connection { get; }
+
+    public NpgsqlTransaction Transaction { get; }
+
+    public NpgsqlCommand CreateCommand(string sql) => new(sql, Connection, Transaction);
+
+    public NpgsqlBatch CreateBatch() => new(Connection, Transaction);
+
+    public async Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        await Transaction.CommitAsync(cancellationToken);
+        if (_wrote)
+        {
+            _committed();
+        }
+    }
+
+    internal void Wrote() => _wrote = true;
+
+    public Task RollbackAsync(CancellationToken cancellationToken = default) => Transaction.RollbackAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Transaction.DisposeAsync();
+        await Connection.DisposeAsync();
+    }
+}
