@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -21,7 +22,6 @@ public static class Extensions
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
     private const string LiveTag = "live";
-    private const int DefaultCardinalityLimit = 1000;
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -60,12 +60,18 @@ public static class Extensions
 
         // Tenants reach metrics as a tier (or by name for a configured few), never one series each; the limit caps
         // every metric's series anyway, folding the excess into one overflow series instead of growing without bound.
-        var cardinalityLimit = builder.Configuration.GetValue("Telemetry:Metrics:CardinalityLimit", DefaultCardinalityLimit);
+        builder.Services.AddOptions<TelemetryMetricsOptions>().Bind(builder.Configuration.GetSection(TelemetryMetricsOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.ConfigureOpenTelemetryMeterProvider((sp, metrics) =>
+        {
+            var cardinalityLimit = sp.GetRequiredService<IOptions<TelemetryMetricsOptions>>().Value.CardinalityLimit;
+            metrics.AddView(instrument => new MetricStreamConfiguration { CardinalityLimit = cardinalityLimit });
+        });
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics =>
             {
-                metrics.AddView(instrument => new MetricStreamConfiguration { CardinalityLimit = cardinalityLimit })
-                    .AddAspNetCoreInstrumentation()
+                metrics.AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation()
                     .AddMeter("Tenancy.*");

@@ -80,7 +80,12 @@ public static class AccountsExtensions
 
         var services = tenancy.Services;
         var builder = tenancy.Host;
-        services.AddOptions<AccountsOptions>().Bind(builder.Configuration.GetSection(AccountsOptions.SectionName));
+        services.AddOptions<AccountsOptions>().Bind(builder.Configuration.GetSection(AccountsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        // With the store, whose platform admins it names: AccountsStartup (WithAccounts) reads it.
+        services.AddOptions<PlatformAdminOptions>().Bind(builder.Configuration.GetSection(PlatformAdminOptions.SectionName))
+            // The message names the settings, never their values: no password reaches a log through a failed start.
+            .Validate(o => o.IsValid(), $"{PlatformAdminOptions.SectionName}:Email, when set, is an e-mail address and comes with {PlatformAdminOptions.SectionName}:Password.")
+            .ValidateOnStart();
         services.AddDbContextFactory<AccountsDbContext>((sp, options) => AccountsDbContext.Configure(options, sp.GetRequiredService<NpgsqlDataSource>()));
         builder.EnrichTenancyDbContext<AccountsDbContext>();
         services.AddSingleton<IPasswordHasher<ICredentialHolder>, PasswordHasher<ICredentialHolder>>();

@@ -29,6 +29,9 @@ public static class TenantCachingExtensions
         var services = tenancy.Services;
         var options = services.AddOptions<TenantCacheOptions>().Bind(tenancy.Configuration.GetSection(TenantCacheOptions.SectionName))
             .Validate(o => o.LocalSizeLimitBytes >= o.MaximumPayloadBytes && o.MaximumPayloadBytes > 0, $"{TenantCacheOptions.SectionName}: LocalSizeLimitBytes is at least MaximumPayloadBytes, which is positive.")
+            .Validate(
+                o => o.Expiration > TimeSpan.Zero && o.LocalExpiration > TimeSpan.Zero && o.RedisTimeout > TimeSpan.Zero && o.MaximumKeyLength > 0,
+                $"{TenantCacheOptions.SectionName}: Expiration, LocalExpiration, RedisTimeout and MaximumKeyLength are positive.")
             .ValidateOnStart();
         if (configure is not null)
         {

@@ -34,9 +34,9 @@ public static class TenantJobsExtensions
         var services = tenancy.Services;
         services.AddOptions<TenantJobsOptions>().Bind(tenancy.Configuration.GetSection(TenantJobsOptions.SectionName))
             .Validate(
-                o => o.WorkerCount > 0 && o.ReservedWorkerCount >= 0 && o.InvisibilityTimeout > TimeSpan.Zero && o.DistributedLockTimeout >= TimeSpan.FromSeconds(1)
+                o => !string.IsNullOrWhiteSpace(o.Schema) && o.WorkerCount > 0 && o.ReservedWorkerCount >= 0 && o.InvisibilityTimeout > TimeSpan.Zero && o.DistributedLockTimeout >= TimeSpan.FromSeconds(1)
                     && o.QueuePollInterval > TimeSpan.Zero && o.SchedulePollingInterval > TimeSpan.Zero && o.EnqueueThreads > 0 && o.BurstLimit > 0 && o.BurstWindow > TimeSpan.Zero,
-                $"{TenantJobsOptions.SectionName}: WorkerCount, EnqueueThreads, BurstLimit and every interval are positive, ReservedWorkerCount is not negative, DistributedLockTimeout is at least 1 s.")
+                $"{TenantJobsOptions.SectionName}: Schema is set, WorkerCount, EnqueueThreads, BurstLimit and every interval are positive, ReservedWorkerCount is not negative, DistributedLockTimeout is at least 1 s.")
             .ValidateOnStart();
         tenancy.WithLimits();
 

@@ -58,7 +58,11 @@ public static class TenancyExtensions
 
         // A pooler in front of PostgreSQL cannot carry a LISTEN; "{name}-direct" bypasses it when one is used.
         services.AddSingleton(new RegistryConnection(builder.Configuration.GetConnectionString(connectionName + "-direct") ?? connectionString));
-        services.AddOptions<TenancyOptions>().Bind(builder.Configuration.GetSection(TenancyOptions.SectionName));
+        services.AddOptions<TenancyOptions>().Bind(builder.Configuration.GetSection(TenancyOptions.SectionName))
+            // Requests' hosts are compared normalized: "Example.com" would never match.
+            .Validate(o => o.RootDomains.All(r => Tenants.HostName.Normalize(r) == r) && !string.IsNullOrWhiteSpace(o.DefaultPlan),
+                "Tenancy: every RootDomains entry is a normalized host name (lower-case, ASCII, no trailing dot), and DefaultPlan is set.")
+            .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TenancyOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);
 
@@ -71,7 +75,8 @@ public static class TenancyExtensions
         services.AddSingleton(sp => new TenantStoreConnections(sp.GetRequiredService<IConfiguration>(), ownerConnectionString, applicationConnectionString, applicationRole));
         services.AddSingleton(sp => new TenantApplicationDataSource(
             applicationConnectionString is null ? sp.GetRequiredService<NpgsqlDataSource>() : NpgsqlDataSource.Create(applicationConnectionString)));
-        services.AddOptions<TenantDatabaseOptions>().Bind(builder.Configuration.GetSection(TenantDatabaseOptions.SectionName));
+        services.AddOptions<TenantDatabaseOptions>().Bind(builder.Configuration.GetSection(TenantDatabaseOptions.SectionName))
+            .Validate(o => o.IsValid(), TenantDatabaseOptions.Rule).ValidateOnStart();
         services.AddSingleton(sp => new TenantDatabasePools(sp.GetRequiredService<IOptions<TenantDatabaseOptions>>().Value));
         services.AddScoped<TenantConnection>();
         services.AddSingleton<TenantWriteGuard>();

@@ -13,6 +13,7 @@ internal static class Extensions
             .Bind(builder.Configuration.GetSection(ConsoleOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(o => Uri.TryCreate(o.ApiUrl, UriKind.Absolute, out _), $"{ConsoleOptions.SectionName}:ApiUrl is an absolute URL (https+http://api through service discovery).")
+            .Validate(o => string.IsNullOrEmpty(o.DashboardUrl) || Uri.TryCreate(o.DashboardUrl, UriKind.Absolute, out _), $"{ConsoleOptions.SectionName}:DashboardUrl, when set, is an absolute URL.")
             .ValidateOnStart();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();

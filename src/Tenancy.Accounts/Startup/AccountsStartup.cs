@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Tenancy.Accounts.Passwords;
 using Tenancy.Accounts.Users;
@@ -11,15 +11,15 @@ namespace Tenancy.Accounts.Startup;
 
 /// <summary>
 /// Before the Api serves: applies the accounts migrations (over the direct connection, since EF's migration lock
-/// needs a session) and makes sure there is a platform admin. <c>Tenancy:Admin:Email</c>/<c>Password</c>, when set,
-/// name it (and a changed password there replaces the stored one); otherwise the first start generates one and
-/// prints its password once. No password is ever hard-coded or stored in clear.
+/// needs a session) and makes sure there is a platform admin. <see cref="PlatformAdminOptions"/>, when set, name it
+/// (and a changed password there replaces the stored one); otherwise the first start generates one and prints its
+/// password once. No password is ever hard-coded or stored in clear.
 /// </summary>
 internal sealed partial class AccountsStartup(
     IDbContextFactory<AccountsDbContext> contexts,
     AccountsMigrator migrator,
     IPasswordHasher<ICredentialHolder> hasher,
-    IConfiguration configuration,
+    IOptions<PlatformAdminOptions> admin,
     TimeProvider clock,
     ILogger<AccountsStartup> logger) : IHostedService
 {
@@ -27,18 +27,14 @@ internal sealed partial class AccountsStartup(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Read first: where no host start validated it (a caller running StartAsync itself), an email without its
+        // password still stops this before any migration.
+        var configured = admin.Value;
         await migrator.MigrateAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var email = configuration["Tenancy:Admin:Email"];
-        var password = configuration["Tenancy:Admin:Password"];
-        if (!string.IsNullOrWhiteSpace(email))
+        if (configured.IsConfigured)
         {
-            if (string.IsNullOrEmpty(password))
-            {
-                throw new InvalidOperationException("Tenancy:Admin:Email is set but Tenancy:Admin:Password is not.");
-            }
-
-            await EnsureConfiguredAdminAsync(db, email.Trim(), password, cancellationToken);
+            await EnsureConfiguredAdminAsync(db, configured.Email!.Trim(), configured.Password!, cancellationToken);
             return;
         }
 

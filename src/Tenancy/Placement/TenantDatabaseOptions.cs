@@ -20,5 +20,11 @@ public sealed class TenantDatabaseOptions
     /// <summary>How long a request waits for a pool when every one is busy, before it is refused (503).</summary>
     public int AcquireTimeoutSeconds { get; set; } = 5;
 
+    /// <summary>Checked at start: below one pool's size, the cap could not hold even one pool.</summary>
+    public const string Rule = $"{SectionName}: every value is positive, and MaxConnections is at least MaxPoolSizePerDatabase.";
+
     public int MaxOpenPools => Math.Max(1, MaxConnections / Math.Max(1, MaxPoolSizePerDatabase));
+
+    public bool IsValid() =>
+        MaxPoolSizePerDatabase > 0 && MaxConnections >= MaxPoolSizePerDatabase && IdleLifetimeSeconds > 0 && AcquireTimeoutSeconds > 0;
 }

@@ -8,15 +8,6 @@ using Tenancy.Telemetry;
 
 namespace Tenancy.Worker.Jobs;
 
-/// <summary>Where order confirmations go; the sample has no mail provider, so delivery only takes time.</summary>
-public sealed class NotificationDeliveryOptions
-{
-    public const string SectionName = "Sales:Notifications";
-
-    /// <summary>How long handing a message to the (absent) mail provider takes.</summary>
-    public TimeSpan SimulatedSendLatency { get; set; } = TimeSpan.Zero;
-}
-
 /// <summary>
 /// Confirms an order to its customer, at least once and with one record per order: the notification is recorded first
 /// (unique per order and kind), then delivered, then marked sent. A run after a crash finds the record and only

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Tenancy.Accounts;
 using Tenancy.Accounts.Startup;
@@ -52,7 +53,8 @@ public sealed class AccountsStartupTests(PostgresFixture postgres)
     {
         var database = await PostgresFixture.CreateEmptyDatabaseAsync(postgres.ConnectionString);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(database, new CapturedLogs(), "ops@example.com", null));
+        // Tenancy:Admin is validated options (PlatformAdminOptions): a host fails at start, before AccountsStartup runs.
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(database, new CapturedLogs(), "ops@example.com", null));
 
         Assert.Contains("Tenancy:Admin:Password", error.Message, StringComparison.Ordinal);
     }
