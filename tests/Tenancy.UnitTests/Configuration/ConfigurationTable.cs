@@ -12,19 +12,7 @@ internal static partial class ConfigurationTable
     public const string Header = "| key | type | default | what it does | hosts |";
     public const string RelativePath = "docs/configuration.md";
 
-    public static string PathInRepository()
-    {
-        // From bin/Debug/net10.0 up to the checkout, wherever it is.
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Tenancy.sln")))
-            {
-                return Path.Combine(directory.FullName, RelativePath);
-            }
-        }
-
-        throw new InvalidOperationException($"No Tenancy.sln above {AppContext.BaseDirectory}.");
-    }
+    public static string PathInRepository() => Path.Combine(RepositoryRoot.Path, RelativePath);
 
     public static IReadOnlyList<ConfigurationRow> Read(string path)
     {

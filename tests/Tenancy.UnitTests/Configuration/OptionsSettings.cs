@@ -48,6 +48,13 @@ internal static class OptionsSettings
                     continue;
                 }
 
+                // A dictionary of maps (plans' named limits): one row, each entry's map in brackets.
+                if (DictionaryValueType(valueType) is { } innerValue && IsLeaf(innerValue))
+                {
+                    yield return new($"{key}:{{}}:{{}}", RenderEntries(entries, v => v is null ? null : RenderMap((IEnumerable)v)), where);
+                    continue;
+                }
+
                 // A dictionary of objects (plans' limits): a row per property of the object, its value given per entry.
                 foreach (var inner in Settable(valueType))
                 {
@@ -106,6 +113,12 @@ internal static class OptionsSettings
 
     private static string RenderEntries(List<(object? Key, object? Value)> entries, Func<object?, object?> select) =>
         entries.Count == 0 ? None : string.Join(", ", entries.Select(e => $"{e.Key}={Render(select(e.Value))}"));
+
+    private static string RenderMap(IEnumerable map)
+    {
+        var entries = map.Cast<object>().Select(e => (Key: Entry(e, "Key"), Value: Entry(e, "Value"))).ToList();
+        return "[" + RenderEntries(entries, v => v) + "]";
+    }
 
     /// <summary>As the table writes a value: invariantly, and as the binder would read it back.</summary>
     public static string Render(object? value) => value switch
