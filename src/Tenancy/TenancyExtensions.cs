@@ -62,6 +62,7 @@ public static class TenancyExtensions
             // Requests' hosts are compared normalized: "Example.com" would never match.
             .Validate(o => o.RootDomains.All(r => Tenants.HostName.Normalize(r) == r) && !string.IsNullOrWhiteSpace(o.DefaultPlan),
                 "Tenancy: every RootDomains entry is a normalized host name (lower-case, ASCII, no trailing dot), and DefaultPlan is set.")
+            .Validate(o => o.Plans.Values.All(limits => limits.Values.All(max => max >= 0)), "Tenancy:Plans: every named limit is 0 or more.")
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TenancyOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);
@@ -83,7 +84,9 @@ public static class TenancyExtensions
         services.AddSingleton<TenantStoreBuilder>();
         services.AddSingleton<Backup.TenantBackupService>();
         services.AddSingleton<TenantStoreProbe>();
-        services.AddOptions<TenantMoveOptions>().Bind(builder.Configuration.GetSection(TenantMoveOptions.SectionName));
+        services.AddOptions<TenantMoveOptions>().Bind(builder.Configuration.GetSection(TenantMoveOptions.SectionName))
+            .Validate(o => o.FreezeSeconds > 0 && o.GraceMilliseconds >= 0 && o.GraceMilliseconds < o.FreezeSeconds * 1000L, TenantMoveOptions.Rule)
+            .ValidateOnStart();
         services.AddSingleton<TenantMover>();
         // Contexts come from a pool and are bound to the scope's tenant and TenantConnection as each scope takes one:
         // options are built once for the process, and a request answered from the cache constructs no context. The

@@ -5,6 +5,8 @@ public sealed class TenantMoveOptions
 {
     public const string SectionName = "Tenancy:Moves";
 
+    internal const string Rule = $"{SectionName}: FreezeSeconds is positive and GraceMilliseconds is 0 or more and shorter than the freeze.";
+
     /// <summary>
     /// How long writes stay refused at most: a move that dies holding the freeze lets the tenant write again (on
     /// its old tier, untouched) after this.

@@ -28,6 +28,9 @@ public sealed class StartupValidationShould
     [InlineData("Tenancy:Auth:MinimumPasswordLength", "4", "MinimumPasswordLength")]
     [InlineData("Tenancy:Admin:Email", "ops@example.com", "Tenancy:Admin:Password")]
     [InlineData("Telemetry:Metrics:CardinalityLimit", "0", "CardinalityLimit")]
+    [InlineData("Tenancy:Moves:FreezeSeconds", "0", "Tenancy:Moves")]
+    [InlineData("Tenancy:Moves:GraceMilliseconds", "60000", "Tenancy:Moves")]
+    [InlineData("Tenancy:Plans:trial:users", "-1", "Tenancy:Plans")]
     public void Stop_a_start_whose_setting_cannot_work(string key, string value, string named)
     {
         Assert.Contains(named, Failure(new() { [key] = value }), StringComparison.Ordinal);
