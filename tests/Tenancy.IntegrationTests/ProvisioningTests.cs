@@ -4,6 +4,7 @@ using Tenancy.Migrations;
 using Tenancy.Placement;
 using Tenancy.Provisioning;
 using Tenancy.Registry;
+using Tenancy.Resolution;
 using Tenancy.Sales;
 using Tenancy.Tenants;
 
@@ -15,6 +16,24 @@ public sealed class ProvisioningTests(PostgresFixture fixture)
     private readonly IServiceProvider _services = fixture.Services;
 
     private TenantProvisioner Provisioner => _services.GetRequiredService<TenantProvisioner>();
+
+    [Fact]
+    public async Task Each_tenant_is_read_with_its_own_plan_limits_never_another_tenants()
+    {
+        var (trial, enterprise) = (PostgresFixture.NewIdentifier("limt"), PostgresFixture.NewIdentifier("lime"));
+        await Provisioner.ProvisionAsync(new NewTenant(trial, "Trial", Plan: "trial", Domains: [$"{trial}.example.com"]));
+        await Provisioner.ProvisionAsync(new NewTenant(enterprise, "Enterprise", Plan: "enterprise", Domains: [$"{enterprise}.example.com"]));
+        var lookup = _services.GetRequiredService<TenantLookup>();
+
+        // By host and by identifier, cached or not: each answer is its own tenant's row.
+        for (var pass = 0; pass < 2; pass++)
+        {
+            Assert.Equal(1, (await lookup.FindByHostAsync($"{trial}.example.com"))!.Limits.Of(SalesPlans.Locations));
+            Assert.Equal(3, (await lookup.FindByIdentifierAsync(trial))!.Limits.Of("users"));
+            Assert.Equal(PlanLimits.Unlimited, (await lookup.FindByHostAsync($"{enterprise}.example.com"))!.Limits);
+            Assert.Null((await lookup.FindByIdentifierAsync(enterprise))!.Limits.Of(SalesPlans.Locations));
+        }
+    }
 
     [Fact]
     public async Task Creates_registry_row_domains_schema_and_every_tenant_table_at_the_latest_migration()
