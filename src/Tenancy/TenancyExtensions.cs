@@ -125,6 +125,7 @@ public static class TenancyExtensions
             .ValidateOnStart();
         services.AddSingleton<AbandonedProvisioningReaper>();
         services.AddSingleton<TenantRegistry>();
+        services.AddSingleton<Lifecycle.TenantLifecycle>();
         services.AddSingleton<TenantDataReaper>();
         services.AddOptions<DeletionOptions>().Bind(builder.Configuration.GetSection(DeletionOptions.SectionName))
             .Validate(o => o.SweepIntervalSeconds > 0, $"{DeletionOptions.SectionName}:SweepIntervalSeconds is positive.")

@@ -4,6 +4,7 @@ using Npgsql;
 using Tenancy.Context;
 using Tenancy.Deletion;
 using Tenancy.Isolation;
+using Tenancy.Lifecycle;
 using Tenancy.Migrations;
 using Tenancy.Placement;
 using Tenancy.Provisioning;
@@ -153,6 +154,8 @@ public sealed class TenantMover(
             await TenantSchemaMigrator.RecordAsync(transaction.Connection, transaction.Transaction, tenant.Id, catalog.Migrations, cancellationToken);
         }
 
+        await registry.AnnounceAsync(
+            transaction, new TenantLifecycleEvent(TenantLifecycleKind.Moved, tenant.Id, tenant.Identifier, to.Isolation, clock.GetUtcNow()), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

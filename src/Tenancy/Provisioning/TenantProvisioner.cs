@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using Tenancy.Isolation;
+using Tenancy.Lifecycle;
 using Tenancy.Migrations;
 using Tenancy.Placement;
 using Tenancy.Registry;
@@ -152,6 +153,7 @@ public sealed class TenantProvisioner(
             await step.RunAsync(transaction.Connection, transaction.Transaction, tenant, cancellationToken);
         }
 
+        await registry.AnnounceAsync(transaction, TenantLifecycleEvent.Of(TenantLifecycleKind.Created, tenant, clock.GetUtcNow()), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

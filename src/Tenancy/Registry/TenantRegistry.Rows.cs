@@ -2,6 +2,7 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using Tenancy.Isolation;
+using Tenancy.Lifecycle;
 using Tenancy.Placement;
 using Tenancy.Tenants;
 
@@ -75,13 +76,26 @@ public sealed partial class TenantRegistry
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            return new RegistryTransaction(connection, await connection.BeginTransactionAsync(cancellationToken), () => Changed?.Invoke());
+            return new RegistryTransaction(connection, await connection.BeginTransactionAsync(cancellationToken), CommittedAsync);
         }
         catch
         {
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Announces <paramref name="lifecycleEvent"/> with <paramref name="transaction"/>: a NOTIFY that other services
+    /// hear only if it commits, and this process's handlers once it has.
+    /// </summary>
+    public async Task AnnounceAsync(RegistryTransaction transaction, TenantLifecycleEvent lifecycleEvent, CancellationToken cancellationToken)
+    {
+        await using var notify = transaction.CreateCommand("SELECT pg_notify($1, $2)");
+        notify.Parameters.Add(new NpgsqlParameter { Value = TenantLifecycleEvent.Channel });
+        notify.Parameters.Add(new NpgsqlParameter { Value = lifecycleEvent.ToJson() });
+        await notify.ExecuteNonQueryAsync(cancellationToken);
+        transaction.Announced(lifecycleEvent);
     }
 
     /// <summary>The full row with its domains, in <paramref name="transaction"/>: what a creation compares a retry with.</summary>

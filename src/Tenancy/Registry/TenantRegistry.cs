@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Tenancy.Context;
+using Tenancy.Lifecycle;
 using Tenancy.Provisioning;
 using Tenancy.Resolution;
 using Tenancy.Tenants;
@@ -17,6 +18,7 @@ public sealed partial class TenantRegistry(
     IDbContextFactory<RegistryDbContext> contexts,
     NpgsqlDataSource dataSource,
     TenantValidation validation,
+    TenantLifecycle lifecycle,
     TimeProvider clock)
 {
     /// <summary>A write committed.</summary>
@@ -157,24 +159,51 @@ public sealed partial class TenantRegistry(
             {
                 tenant.DeletedAt = clock.GetUtcNow();
             }
-        }, cancellationToken);
+        }, cancellationToken, target switch
+        {
+            TenantStatus.Suspended => TenantLifecycleKind.Suspended,
+            TenantStatus.Deleted => TenantLifecycleKind.Deleted,
+            _ => TenantLifecycleKind.Resumed,
+        });
 
-    /// <summary>Applies <paramref name="change"/> to the tenant's row and saves it, if it changed anything. Deleted tenants are gone for every change.</summary>
-    private async Task<Tenant> ChangeAsync(string identifier, Action<Tenant> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies <paramref name="change"/> to the tenant's row and saves it, if it changed anything, announcing
+    /// <paramref name="kind"/> with it. Deleted tenants are gone for every change.
+    /// </summary>
+    private async Task<Tenant> ChangeAsync(string identifier, Action<Tenant> change, CancellationToken cancellationToken, TenantLifecycleKind? kind = null)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var tenant = await db.Tenants.Include(t => t.Domains)
             .FirstOrDefaultAsync(t => t.Identifier == identifier && t.Status != TenantStatus.Deleted, cancellationToken)
             ?? throw new TenantNotFoundException(identifier);
         change(tenant);
-        if (db.ChangeTracker.HasChanges())
+        if (!db.ChangeTracker.HasChanges())
         {
-            tenant.UpdatedAt = clock.GetUtcNow();
-            await db.SaveChangesAsync(cancellationToken);
-            Changed?.Invoke();
+            return tenant;
         }
 
+        tenant.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        TenantLifecycleEvent[] events = kind is { } happened ? [TenantLifecycleEvent.Of(happened, tenant, tenant.UpdatedAt)] : [];
+        foreach (var lifecycleEvent in events)
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({TenantLifecycleEvent.Channel}, {lifecycleEvent.ToJson()})", cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        await CommittedAsync(events);
         return tenant;
+    }
+
+    /// <summary>After every committed write: this instance's lookup first, then the application's handlers.</summary>
+    private async Task CommittedAsync(IReadOnlyList<TenantLifecycleEvent> events)
+    {
+        Changed?.Invoke();
+        if (events.Count > 0)
+        {
+            await lifecycle.RaiseAsync(events);
+        }
     }
 }
 
