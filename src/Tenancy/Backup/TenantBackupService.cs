@@ -4,6 +4,7 @@ using System.Text.Json;
 using Npgsql;
 using Tenancy.Context;
 using Tenancy.Isolation;
+using Tenancy.Lifecycle;
 using Tenancy.Migrations;
 using Tenancy.Moves;
 using Tenancy.Placement;
@@ -133,17 +134,21 @@ public sealed class TenantBackupService(
         }
         catch (Exception)
         {
-            await DiscardAsync(tenant.Id, location);
+            await DiscardAsync(tenant, location);
             throw;
         }
     }
 
-    /// <summary>Removes a tenant that was never handed out: its store and its registry rows.</summary>
-    private async Task DiscardAsync(Guid tenantId, TenantStoreLocation location)
+    /// <summary>
+    /// Removes a tenant that was never handed out: its store and its registry rows. Its creation was announced, so
+    /// its removal is too (as a deletion).
+    /// </summary>
+    private async Task DiscardAsync(Tenant tenant, TenantStoreLocation location)
     {
-        await storeBuilder.RemoveAsync(location, tenantId, CancellationToken.None);
+        await storeBuilder.RemoveAsync(location, tenant.Id, CancellationToken.None);
         await using var transaction = await registry.BeginAsync(CancellationToken.None);
-        await registry.RemoveRowAsync(transaction, tenantId, CancellationToken.None);
+        await registry.RemoveRowAsync(transaction, tenant.Id, CancellationToken.None);
+        await registry.AnnounceAsync(transaction, TenantLifecycleEvent.Of(TenantLifecycleKind.Deleted, tenant, clock.GetUtcNow()), CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
     }
 
