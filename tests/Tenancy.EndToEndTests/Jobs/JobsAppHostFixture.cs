@@ -4,7 +4,7 @@ namespace Tenancy.EndToEndTests.Jobs;
 
 /// <summary>
 /// The whole system for the job tests. The Worker delivers each
-/// confirmation in half a second (so a test can catch jobs mid-flight) and takes back a dead Worker's jobs after 5 s.
+/// confirmation in 1.5 s (so a test, even on a loaded machine, catches a delivery mid-flight) and takes back a dead Worker's jobs after 5 s.
 /// </summary>
 public sealed class JobsAppHostFixture : IAsyncLifetime
 {
@@ -18,7 +18,7 @@ public sealed class JobsAppHostFixture : IAsyncLifetime
         builder.CreateResourceBuilder<ProjectResource>("worker")
             .WithEnvironment("Tenancy__Jobs__InvisibilityTimeout", "00:00:05")
             .WithEnvironment("Tenancy__Jobs__DistributedLockTimeout", "00:00:10")
-            .WithEnvironment("Sales__Notifications__SimulatedSendLatency", "00:00:00.500");
+            .WithEnvironment("Sales__Notifications__SimulatedSendLatency", "00:00:01.500");
         App = await builder.StartAsync();
         Client = new TenancyClient(App.CreateHttpClient("api"));
     }

@@ -36,7 +36,7 @@ public sealed class WorkerCrashTests(JobsAppHostFixture system, ITestOutputHelpe
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: Worker started again");
 
         var done = await shop.WaitForNotificationsAsync(
-            n => n.Count == OrderCount && n.All(x => x.GetProperty("status").GetString() == "sent"), TimeSpan.FromSeconds(60));
+            n => n.Count == OrderCount && n.All(x => x.GetProperty("status").GetString() == "sent"), TimeSpan.FromSeconds(120));
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: all {OrderCount} confirmations sent");
         Assert.True(processingAtKill > 0, "no job was running when the Worker was killed");
         Assert.Equal(orders.Order(), done.Select(x => x.GetProperty("orderId").GetGuid()).Order());
