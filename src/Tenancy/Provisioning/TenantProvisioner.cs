@@ -148,12 +148,13 @@ public sealed class TenantProvisioner(
                 break;
         }
 
+        // Announced with everything else, before the caller's step: the step's statements stay the last before the commit.
+        await registry.AnnounceAsync(transaction, TenantLifecycleEvent.Of(TenantLifecycleKind.Created, tenant, clock.GetUtcNow()), cancellationToken);
         if (step is not null)
         {
             await step.RunAsync(transaction.Connection, transaction.Transaction, tenant, cancellationToken);
         }
 
-        await registry.AnnounceAsync(transaction, TenantLifecycleEvent.Of(TenantLifecycleKind.Created, tenant, clock.GetUtcNow()), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
