@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Tenancy.Context;
 using Tenancy.Isolation;
+using Tenancy.Jobs.Outbox;
 
 namespace Tenancy.Sales;
 
@@ -76,6 +77,9 @@ public sealed class SalesDbContext(DbContextOptions<SalesDbContext> options)
             summary.Property(s => s.Revenue).HasPrecision(28, 2);
             summary.HasIndex(s => new { s.TenantId, s.Date }).IsUnique();
         });
+
+        // The order confirmation commits with its order.
+        modelBuilder.AddJobOutbox();
 
         // Last: the base class adds the tenant filters to every ITenantOwned entity defined above.
         base.OnModelCreating(modelBuilder);

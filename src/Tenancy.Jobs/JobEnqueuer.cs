@@ -29,37 +29,38 @@ public sealed class JobEnqueuer : IDisposable
     }
 
     /// <returns>The new job's id.</returns>
-    public Task<string> EnqueueAsync<TJob>(Expression<Func<TJob, Task>> job) => CreateAsync(client => client.Enqueue(job));
+    public Task<string> EnqueueAsync<TJob>(Expression<Func<TJob, Task>> job) => RunAsync(client => client.Enqueue(job));
 
-    private Task<string> CreateAsync(Func<IBackgroundJobClient, string> create)
+    /// <summary>Runs <paramref name="work"/> with Hangfire's client on one of this enqueuer's threads, as the caller's tenant and trace.</summary>
+    public Task<T> RunAsync<T>(Func<IBackgroundJobClient, T> work)
     {
-        var created = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         // The ambient tenant and Activity.Current are async-locals: the captured context carries them over.
         var context = ExecutionContext.Capture();
         _work.Add(() =>
         {
-            void Create(object? _)
+            void Perform(object? _)
             {
                 try
                 {
-                    created.SetResult(create(_client));
+                    done.SetResult(work(_client));
                 }
                 catch (Exception ex)
                 {
-                    created.SetException(ex);
+                    done.SetException(ex);
                 }
             }
 
             if (context is null)
             {
-                Create(null);
+                Perform(null);
             }
             else
             {
-                ExecutionContext.Run(context, Create, null);
+                ExecutionContext.Run(context, Perform, null);
             }
         });
-        return created.Task;
+        return done.Task;
     }
 
     private void Run()

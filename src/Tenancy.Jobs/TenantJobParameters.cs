@@ -14,4 +14,7 @@ public static class TenantJobParameters
 
     /// <summary>What the job is, for people: <c>acme: SendOrderConfirmation #0198…</c>.</summary>
     public const string DisplayName = "DisplayName";
+
+    /// <summary>The outbox entry a job enqueued with its tenant's data waits for (see <c>JobOutbox</c>).</summary>
+    public const string OutboxEntry = "OutboxEntry";
 }

@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.Common;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,8 +10,10 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Tenancy.Jobs.Context;
 using Tenancy.Jobs.Fairness;
+using Tenancy.Jobs.Outbox;
 using Tenancy.Jobs.Rejection;
 using Tenancy.Jobs.Telemetry;
+using Tenancy.Isolation;
 using Tenancy.Limits;
 using Tenancy.Registry;
 
@@ -66,6 +69,10 @@ public static class TenantJobsExtensions
             .UseRecommendedSerializerSettings());
 
         services.AddSingleton<JobEnqueuer>();
+        // Jobs that commit with the tenant's data: the tenant DbContext starts them at its commit (JobOutbox).
+        services.AddSingleton<JobOutbox>();
+        services.AddSingleton<JobOutboxDispatcher>();
+        services.AddKeyedSingleton<IInterceptor>(TenantDbContextInterceptors.Key, (sp, _) => sp.GetRequiredService<JobOutboxDispatcher>());
 
         // The schema is created at start, before this service enqueues or serves anything.
         services.AddHostedService<JobStorageInitializer>();

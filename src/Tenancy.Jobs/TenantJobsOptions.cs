@@ -44,4 +44,10 @@ public sealed class TenantJobsOptions
     public int BurstLimit { get; set; } = 100;
 
     public TimeSpan BurstWindow { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a job enqueued through the job outbox waits for its transaction before it starts by itself: it is
+    /// started at the commit, so this is how late it runs when the process that enqueued it died before that.
+    /// </summary>
+    public TimeSpan OutboxRecoverAfter { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -100,9 +101,12 @@ public static class TenancyExtensions
             .UseNpgsql()
             .UseSnakeCaseNamingConvention()
             .AddInterceptors(TenantConnectionInterceptor.Instance, TenantSchemaInterceptor.Instance, TenantRowSecurityTransactionInterceptor.Instance, sp.GetRequiredService<TenantWriteGuard>())
+            .AddInterceptors(sp.GetKeyedServices<IInterceptor>(TenantDbContextInterceptors.Key))
             .Options));
         services.AddScoped(sp => sp.GetRequiredService<TenantDbContextPool<TTenantDbContext>>()
             .Rent(sp.GetRequiredService<ITenantContextAccessor>().Current, sp.GetRequiredService<TenantConnection>()));
+        // For capabilities that work in any application's tenant store (the job outbox).
+        services.AddScoped<TenantDbContext>(sp => sp.GetRequiredService<TTenantDbContext>());
 
         services.AddSingleton<TenantContext>();
         services.AddSingleton<ITenantContextAccessor>(sp => sp.GetRequiredService<TenantContext>());

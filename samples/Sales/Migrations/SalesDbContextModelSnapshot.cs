@@ -23,6 +23,47 @@ namespace Tenancy.Sales.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Tenancy.Jobs.Outbox.JobOutboxEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Abandoned")
+                        .HasColumnType("boolean")
+                        .HasColumnName("abandoned");
+
+                    b.Property<DateTimeOffset?>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("JobId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("job_id");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_job_outbox");
+
+                    b.HasIndex("ClaimedAt")
+                        .HasDatabaseName("ix_job_outbox_claimed_at");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_job_outbox_tenant_id");
+
+                    b.ToTable("job_outbox", "__tenant_schema__");
+                });
+
             modelBuilder.Entity("Tenancy.Sales.Customer", b =>
                 {
                     b.Property<Guid>("Id")

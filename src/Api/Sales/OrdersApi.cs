@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Tenancy.Jobs;
+using Tenancy.Jobs.Outbox;
 using Tenancy.Sales;
 using Tenancy.Sales.Jobs;
 
@@ -46,7 +46,7 @@ public static class OrdersApi
             : TypedResults.NotFound();
 
     public static async Task<Results<Created<OrderResponse>, ValidationProblem>> CreateOrder(
-        CreateOrderRequest request, SalesDbContext db, TimeProvider clock, JobEnqueuer jobs, CancellationToken cancellationToken)
+        CreateOrderRequest request, SalesDbContext db, TimeProvider clock, JobOutbox outbox, CancellationToken cancellationToken)
     {
         // The tenant's query filters hide other tenants' rows, so their ids read as unknown here.
         var productIds = request.Lines.Select(l => l.ProductId).Distinct().ToList();
@@ -93,10 +93,10 @@ public static class OrdersApi
         }
 
         db.Orders.Add(order);
+        // Commits with the order: confirmed once if the order is saved, never if not, even if this process dies at
+        // the commit. The job carries this request's tenant and trace.
+        await outbox.EnqueueAsync<IOrderConfirmationJob>(db, job => job.SendAsync(order.Id, CancellationToken.None));
         await db.SaveChangesAsync(cancellationToken);
-
-        // After the order is committed, so the Worker always finds it; the job carries this request's tenant and trace.
-        await jobs.EnqueueAsync<IOrderConfirmationJob>(job => job.SendAsync(order.Id, CancellationToken.None));
         return TypedResults.Created($"/api/orders/{order.Id}", OrderResponse.From(order));
     }
 

@@ -1,7 +1,7 @@
 namespace Tenancy.Accounts.Invitations;
 
 /// <summary>
-/// The message that carries an invitation's token to its invitee: the outbox a mail sender works from, written in the
+/// The message that carries an invitation's token to its invitee: what a mail sender works from, written in the
 /// transaction that creates the invitation, so no invitation exists whose token went nowhere. The only place the
 /// token is kept in clear, as it would be in the invitee's mailbox; the inviting admin never sees it.
 /// </summary>

@@ -1,6 +1,8 @@
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Tenancy.Context;
+using Tenancy.Isolation;
+using Tenancy.Jobs.Outbox;
 using Tenancy.Resolution;
 using Tenancy.Tenants;
 
@@ -12,7 +14,7 @@ namespace Tenancy.Jobs.Context;
 /// restored here, from the job's parameters, checked against the registry, before the scope exists
 /// (<see cref="TenantScopeFactory.BeginScope"/>). A tenant job without a usable tenant is refused and never runs.
 /// </summary>
-internal sealed class TenantJobActivator(IServiceScopeFactory scopes, TenantScopeFactory tenantScopes, TenantLookup lookup) : JobActivator
+internal sealed class TenantJobActivator(IServiceScopeFactory scopes, TenantScopeFactory tenantScopes, TenantLookup lookup, TimeProvider clock) : JobActivator
 {
     public override object ActivateJob(Type jobType) =>
         throw new InvalidOperationException("Jobs are activated in a scope of their own; see BeginScope.");
@@ -44,7 +46,40 @@ internal sealed class TenantJobActivator(IServiceScopeFactory scopes, TenantScop
         }
 
         PerformingJob.Current?.Verified(tenant!);
-        return new Scope(tenantScopes.BeginScope(tenant!));
+        var scope = tenantScopes.BeginScope(tenant!);
+        try
+        {
+            ClaimOutboxEntry(context, scope);
+        }
+        catch
+        {
+            scope.Dispose();
+            throw;
+        }
+
+        return new Scope(scope);
+    }
+
+    /// <summary>A job enqueued through the outbox runs only if the transaction that enqueued it committed.</summary>
+    private void ClaimOutboxEntry(JobActivatorContext context, TenantScope scope)
+    {
+        if (context.GetJobParameter<string>(TenantJobParameters.OutboxEntry, allowStale: true) is not { } value)
+        {
+            return;
+        }
+
+        var operation = TenantJobNames.Operation(context.BackgroundJob.Job);
+        if (!Guid.TryParse(value, out var entryId))
+        {
+            throw new TenantJobRejectedException(TenantJobRejection.ConflictingTenant, $"{operation} names no valid outbox entry ('{value}'); it was not run.");
+        }
+
+        var db = scope.Services.GetRequiredService<TenantDbContext>();
+        if (!JobOutboxClaim.TryClaimAsync(db, entryId, context.BackgroundJob.Id, clock.GetUtcNow(), context.CancellationToken.ShutdownToken).GetAwaiter().GetResult())
+        {
+            throw new TenantJobRejectedException(
+                TenantJobRejection.NotCommitted, $"{operation} was enqueued in a transaction that did not commit (outbox entry {entryId}); it was not run.");
+        }
     }
 
     private static TenantJobRejectedException? Refusal(TenantInfo? tenant, TenantJobClaim claim) => tenant switch

@@ -7,8 +7,8 @@ namespace Tenancy.Jobs.Rejection;
 
 /// <summary>
 /// Gives a refused job (see <see cref="TenantJobRejectedException"/>) its final state instead of a retry: deleted, with
-/// the reason, when its tenant is suspended, deleted or unknown; failed when the job itself carries no or a
-/// conflicting tenant, which no retry can fix.
+/// the reason, when its tenant is suspended, deleted or unknown, or it was an outbox job whose transaction never
+/// committed; failed when the job itself carries no or a conflicting tenant, which no retry can fix.
 /// </summary>
 internal sealed partial class TenantJobRejectionFilter(ILogger<TenantJobRejectionFilter> logger) : IElectStateFilter
 {
@@ -20,7 +20,7 @@ internal sealed partial class TenantJobRejectionFilter(ILogger<TenantJobRejectio
         }
 
         LogRejected(context.BackgroundJob.Id, rejected.Rejection, rejected.Message);
-        if (rejected.TenantUnavailable)
+        if (rejected.EndsDeleted)
         {
             context.CandidateState = new DeletedState(new ExceptionInfo(rejected)) { Reason = rejected.Message };
         }

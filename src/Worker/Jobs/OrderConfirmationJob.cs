@@ -25,7 +25,7 @@ internal sealed partial class OrderConfirmationJob(
         var order = await db.Orders.AsNoTracking().Where(o => o.Id == orderId).Select(o => new { o.CustomerId }).FirstOrDefaultAsync(cancellationToken);
         if (order is null)
         {
-            // Orders are saved before their job is enqueued, so no retry would find it.
+            // The job runs only once its order committed (JobOutbox), so no retry would find it.
             LogUnknownOrder(orderId);
             return;
         }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using Npgsql;
+using Tenancy.EndToEndTests.Failures;
 using Xunit.Abstractions;
 
 namespace Tenancy.EndToEndTests.Provisioning;
@@ -10,8 +10,8 @@ namespace Tenancy.EndToEndTests.Provisioning;
 /// completes it (owner included) or finds it made, and a creation nobody retries is removed by the Worker, database
 /// and all. No orphan database, no lost identifier.
 /// </summary>
-[Collection(ProvisioningCrashCollection.Name)]
-public sealed class ProvisioningCrashTests(ProvisioningCrashFixture system, ITestOutputHelper output)
+[Collection(ApiCrashCollection.Name)]
+public sealed class ProvisioningCrashTests(ApiCrashFixture system, ITestOutputHelper output)
 {
     /// <param name="afterIntentMilliseconds">
     /// When to kill: -1 as soon as the creation holds its lease or has recorded its intent (before CREATE DATABASE),
@@ -140,101 +140,4 @@ public sealed class ProvisioningCrashTests(ProvisioningCrashFixture system, ITes
             return ex.GetType().Name;
         }
     }
-}
-
-/// <summary>A system of its own, since its Api is killed: the Worker gives up on an unretried creation after 30 s (longer than a restart, so a retry resumes first).</summary>
-public sealed class ProvisioningCrashFixture : IAsyncLifetime
-{
-    public DistributedApplication App { get; private set; } = null!;
-
-    public TenancyClient Client { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        var builder = await TestAppHost.CreateAsync();
-        builder.CreateResourceBuilder<ProjectResource>("worker")
-            .WithEnvironment("Tenancy__Provisioning__AbandonAfterSeconds", "30")
-            .WithEnvironment("Tenancy__Provisioning__SweepIntervalSeconds", "1");
-        App = await builder.StartAsync();
-        Client = new TenancyClient(App.CreateHttpClient("api"));
-    }
-
-    /// <summary>SIGKILL to the Api's own process: no shutdown, no cleanup, its sessions cut.</summary>
-    public async Task KillApiAsync()
-    {
-        var api = Process.GetProcessById(App.ServiceProcessId("api"));
-        api.Kill();
-        await api.WaitForExitAsync();
-    }
-
-    /// <summary>
-    /// Starts the Api again, then sends until both clients answer: their pooled connections to the killed process
-    /// fail once each, as any client's would.
-    /// </summary>
-    public async Task RestartApiAsync()
-    {
-        await App.StartResourceAsync("api");
-        foreach (var http in new[] { Client.Http, Client.Anonymous })
-        {
-            for (var answered = 0; answered < 3;)
-            {
-                try
-                {
-                    using var response = await http.GetAsync("/alive");
-                    answered++;
-                }
-                catch (HttpRequestException)
-                {
-                    answered = 0;
-                    await Task.Delay(100);
-                }
-            }
-        }
-    }
-
-    public async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(await App.GetConnectionStringAsync("tenancydb"));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-
-        return await command.ExecuteScalarAsync() is T value ? value : default;
-    }
-
-    /// <summary>Tenant databases that no registry row names.</summary>
-    public async Task<List<string>> OrphanDatabasesAsync()
-    {
-        await using var connection = new NpgsqlConnection(await App.GetConnectionStringAsync("tenancydb"));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT datname FROM pg_database WHERE datname LIKE 'tenant\\_%' AND datname NOT IN (SELECT database_name FROM tenancy.tenants WHERE database_name IS NOT NULL)",
-            connection);
-        var names = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
-    }
-
-    public async Task DisposeAsync()
-    {
-        Client?.Http.Dispose();
-        if (App is not null)
-        {
-            await App.StopAndDeleteAsync();
-        }
-    }
-}
-
-[CollectionDefinition(Name)]
-public sealed class ProvisioningCrashCollection : ICollectionFixture<ProvisioningCrashFixture>
-{
-    public const string Name = "AppHost whose Api is killed";
 }

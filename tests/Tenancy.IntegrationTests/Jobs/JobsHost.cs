@@ -71,9 +71,9 @@ internal sealed class JobsHost : IAsyncDisposable
     }
 
     /// <summary>A new tenant with one product whose SKU is the tenant's identifier.</summary>
-    public async Task<(TenantInfo Tenant, Guid ProductId)> CreateTenantAsync(string prefix = "j")
+    public async Task<(TenantInfo Tenant, Guid ProductId)> CreateTenantAsync(string prefix = "j", TenantIsolation isolation = TenantIsolation.Schema)
     {
-        var created = await Services.GetRequiredService<TenantProvisioner>().ProvisionAsync(new NewTenant(PostgresFixture.NewIdentifier(prefix), "Jobs"));
+        var created = await Services.GetRequiredService<TenantProvisioner>().ProvisionAsync(new NewTenant(PostgresFixture.NewIdentifier(prefix), "Jobs", Isolation: isolation));
         var tenant = (await Services.GetRequiredService<TenantLookup>().FindByIdentifierAsync(created.Identifier))!;
         await using var scope = Services.GetRequiredService<TenantScopeFactory>().BeginScope(tenant);
         var db = scope.Services.GetRequiredService<SalesDbContext>();

@@ -42,6 +42,9 @@ internal sealed class ProbeLog
 
     public ConcurrentDictionary<int, ProbeObservation> Observations { get; } = new();
 
+    /// <summary>How often each sequence ran (an observation keeps only the last run).</summary>
+    public ConcurrentDictionary<int, int> Runs { get; } = new();
+
     /// <summary>The most probes that ran at the same time.</summary>
     public int MostConcurrent => Volatile.Read(ref _mostConcurrent);
 
@@ -89,6 +92,7 @@ internal sealed partial class ProbeJob(
         var me = tenants.Current?.Identifier ?? "none";
         var identity = await cache.GetOrCreateAsync("probe", "whoami", _ => ValueTask.FromResult(me), cancellationToken);
         LogProbed(sequence);
+        log.Runs.AddOrUpdate(sequence, 1, (_, runs) => runs + 1);
         log.Observations[sequence] = new ProbeObservation(
             sequence,
             tenants.Current?.Identifier,
