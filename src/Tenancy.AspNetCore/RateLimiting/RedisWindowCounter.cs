@@ -7,8 +7,8 @@ using Tenancy.Limits;
 namespace Tenancy.AspNetCore.RateLimiting;
 
 /// <summary>
-/// Counts requests per tenant and window in Redis, for every Api instance together: one atomic INCR (with the key's
-/// expiry set by the first) per request. When Redis does not answer within <see cref="TenantLimitsOptions.RedisTimeout"/>
+/// Counts requests per tenant and window in Redis, for every Api instance together: one atomic INCRBY (with the key's
+/// expiry set by the first) per reservation of permits (see <see cref="TenantRequestLimiter"/>). When Redis does not answer within <see cref="TenantLimitsOptions.RedisTimeout"/>
 /// (down, stalled, or no Redis configured), it answers null and stays quiet for
 /// <see cref="TenantLimitsOptions.RedisRetryAfter"/>: each instance then counts alone, so requests go on (fail open) without
 /// waiting on Redis again and again.
@@ -16,16 +16,16 @@ namespace Tenancy.AspNetCore.RateLimiting;
 internal sealed partial class RedisWindowCounter(IServiceProvider services, IOptions<TenantLimitsOptions> options, TimeProvider clock, ILogger<RedisWindowCounter> logger)
 {
     private const string IncrementScript = """
-        local count = redis.call('INCR', KEYS[1])
-        if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+        local count = redis.call('INCRBY', KEYS[1], ARGV[2])
+        if count == tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
         return count
         """;
 
     private readonly IConnectionMultiplexer? _redis = services.GetService<IConnectionMultiplexer>();
     private long _aloneUntil;
 
-    /// <summary>The window's count after this request, or null when this instance must count alone.</summary>
-    public async ValueTask<long?> IncrementAsync(RedisKey[] key, RedisValue[] expiryMilliseconds, CancellationToken cancellationToken)
+    /// <summary>The window's count after adding <paramref name="permits"/>, or null when this instance must count alone.</summary>
+    public async ValueTask<long?> IncrementAsync(RedisKey[] key, long expiryMilliseconds, int permits, CancellationToken cancellationToken)
     {
         var now = clock.GetTimestamp();
         if (_redis is not { IsConnected: true } redis || now < Volatile.Read(ref _aloneUntil))
@@ -35,7 +35,7 @@ internal sealed partial class RedisWindowCounter(IServiceProvider services, IOpt
 
         try
         {
-            var result = await redis.GetDatabase().ScriptEvaluateAsync(IncrementScript, key, expiryMilliseconds)
+            var result = await redis.GetDatabase().ScriptEvaluateAsync(IncrementScript, key, [expiryMilliseconds, permits])
                 .WaitAsync(options.Value.RedisTimeout, clock, cancellationToken);
             return (long)result;
         }
