@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Tenancy.Api.Infrastructure;
 using Tenancy.Caching;
 using Tenancy.Sales;
 
@@ -20,7 +21,7 @@ public static class ProductsApi
     public static void MapProductsApi(this RouteGroupBuilder api)
     {
         var products = api.MapGroup("/products").WithTags("Products");
-        products.MapGet("/", ListProducts).WithName("ListProducts");
+        products.MapGet("/", ListProducts).WithName("ListProducts").Produces<PaginatedItems<ProductResponse>>();
         products.MapGet("/{id:guid}", GetProduct).WithName("GetProduct");
         products.MapPost("/", CreateProduct).WithName("CreateProduct");
         products.MapPut("/{id:guid}", UpdateProduct).WithName("UpdateProduct");
@@ -30,10 +31,11 @@ public static class ProductsApi
     /// <summary>The catalogue is read far more than written: reads are cached per tenant, writes drop the region.</summary>
     private const string CacheRegion = "products";
 
-    public static Task<PaginatedItems<ProductResponse>> ListProducts([AsParameters] PaginationRequest page, SalesDbContext db, TenantCache cache, CancellationToken cancellationToken) =>
-        cache.GetOrCreateAsync(CacheRegion, $"page:{page.PageIndex}:{page.PageSize}", async ct =>
+    public static Task<IResult> ListProducts([AsParameters] PaginationRequest page, SalesDbContext db, TenantCache cache, CancellationToken cancellationToken) =>
+        cache.GetOrCreateJsonAsync(CacheRegion, $"page-json:{page.PageIndex}:{page.PageSize}", async ct =>
             await db.Products.AsNoTracking().OrderBy(p => p.Sku).Select(p => new ProductResponse(p.Id, p.Sku, p.Name, p.Price)).ToPageAsync(page, ct),
-            cancellationToken).AsTask();
+            CachedJsonContext.Default.PaginatedItemsProductResponse,
+            cancellationToken);
 
     public static async Task<Results<Ok<ProductResponse>, NotFound>> GetProduct(Guid id, SalesDbContext db, TenantCache cache, CancellationToken cancellationToken) =>
         await cache.GetOrCreateAsync(CacheRegion, $"id:{id}", async ct =>
