@@ -1,5 +1,4 @@
 using Tenancy.Registry;
-using Tenancy.Settings;
 using Tenancy.Tenants;
 
 namespace Tenancy.Features;
@@ -12,12 +11,12 @@ public sealed class TenantFeatureAdmin(TenantRegistry registry, TenantFeatures f
 {
     /// <exception cref="TenantNotFoundException">No such tenant, or a deleted one.</exception>
     public async Task<IReadOnlyList<TenantFeatureState>> ListAsync(string identifier, CancellationToken cancellationToken = default) =>
-        await features.EvaluateAllAsync(await TenantSettingsService.ServedAsync(registry, identifier, cancellationToken), cancellationToken);
+        await features.EvaluateAllAsync(await registry.ReadNotDeletedAsync(identifier, cancellationToken), cancellationToken);
 
     /// <exception cref="TenantNotFoundException">No such tenant, or a deleted one.</exception>
     /// <exception cref="FeatureNotFoundException">No flag of that name is defined.</exception>
     public async Task<TenantFeatureState> GetAsync(string identifier, string feature, CancellationToken cancellationToken = default) =>
-        await features.EvaluateAsync(await TenantSettingsService.ServedAsync(registry, identifier, cancellationToken), feature, cancellationToken);
+        await features.EvaluateAsync(await registry.ReadNotDeletedAsync(identifier, cancellationToken), feature, cancellationToken);
 
     /// <summary>Turns <paramref name="feature"/> on or off for this tenant alone, whatever its definition says; with null, back to the definition.</summary>
     /// <exception cref="TenantNotFoundException">No such tenant, or a deleted one.</exception>

@@ -42,8 +42,14 @@ public sealed class TenantFeatures(IVariantFeatureManager features, IFeatureDefi
     /// <summary>The flag's name as defined (configuration keys ignore case; overrides are stored under this spelling).</summary>
     /// <exception cref="FeatureNotFoundException">No flag of that name is defined.</exception>
     public async Task<string> DefinedNameAsync(string feature) =>
-        (string.IsNullOrWhiteSpace(feature) ? null : await definitions.GetFeatureDefinitionAsync(feature))?.Name
-            ?? throw new FeatureNotFoundException(feature);
+        // ':' would reach into a flag's own configuration (FeatureManagement:{flag}:EnabledFor), which is no flag.
+        (string.IsNullOrWhiteSpace(feature) || feature.Length > MaxNameLength || feature.Contains(':', StringComparison.Ordinal)
+            ? null
+            : await definitions.GetFeatureDefinitionAsync(feature))?.Name
+        ?? throw new FeatureNotFoundException(feature.Length > MaxNameLength ? feature[..MaxNameLength] + "…" : feature);
+
+    /// <summary>The longest flag name looked up; longer ones are unknown without asking the configuration.</summary>
+    public const int MaxNameLength = 200;
 
     private static bool? OverrideOf(TenantInfo tenant, string feature) =>
         tenant.FeatureOverrides is { } overrides && overrides.TryGetValue(feature, out var enabled) ? enabled : null;

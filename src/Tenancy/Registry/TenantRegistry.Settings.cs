@@ -11,6 +11,11 @@ public sealed partial class TenantRegistry
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>What the registry holds now for a tenant that is not deleted, uncached: an admin reads what it just wrote.</summary>
+    /// <exception cref="TenantNotFoundException">No such tenant, or a deleted one.</exception>
+    public async Task<TenantInfo> ReadNotDeletedAsync(string identifier, CancellationToken cancellationToken = default) =>
+        await ReadAsync(identifier, cancellationToken) is { Status: not TenantStatus.Deleted } tenant ? tenant : throw new TenantNotFoundException(identifier);
+
     /// <summary>Turns <paramref name="feature"/> on or off for this tenant alone, or with null back to its definition.</summary>
     public Task<Tenant> SetFeatureOverrideAsync(string identifier, string feature, bool? enabled, CancellationToken cancellationToken = default) =>
         ChangeAsync(identifier, tenant =>

@@ -12,7 +12,7 @@ public sealed class TenantSettingsService(TenantRegistry registry, IOptions<Tena
 {
     /// <exception cref="TenantNotFoundException">No such tenant, or a deleted one.</exception>
     public async Task<TenantSettings> GetAsync(string identifier, CancellationToken cancellationToken = default) =>
-        (await ServedAsync(registry, identifier, cancellationToken)).Settings ?? TenantSettings.Empty;
+        (await registry.ReadNotDeletedAsync(identifier, cancellationToken)).Settings ?? TenantSettings.Empty;
 
     /// <summary>Replaces the tenant's branding and settings; every instance serves them at once.</summary>
     /// <exception cref="TenantValidationException">A rule is broken (per field); nothing is stored.</exception>
@@ -28,10 +28,4 @@ public sealed class TenantSettingsService(TenantRegistry registry, IOptions<Tena
         var tenant = await registry.SetSettingsAsync(identifier, checkedSettings, cancellationToken);
         return TenantInfo.From(tenant).Settings ?? TenantSettings.Empty;
     }
-
-    /// <summary>What the registry holds now for a tenant that is not deleted (uncached: an admin reads what it just wrote).</summary>
-    internal static async Task<TenantInfo> ServedAsync(TenantRegistry registry, string identifier, CancellationToken cancellationToken) =>
-        await registry.ReadAsync(identifier, cancellationToken) is { Status: not TenantStatus.Deleted } tenant
-            ? tenant
-            : throw new TenantNotFoundException(identifier);
 }

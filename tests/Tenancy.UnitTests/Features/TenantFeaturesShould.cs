@@ -133,6 +133,9 @@ public sealed class TenantFeaturesShould : IDisposable
         await Assert.ThrowsAsync<FeatureNotFoundException>(() => Features.DefinedNameAsync("NoSuchFlag"));
         await Assert.ThrowsAsync<FeatureNotFoundException>(() => Features.EvaluateAsync(Tenant("acme"), "NoSuchFlag"));
         await Assert.ThrowsAsync<FeatureNotFoundException>(() => Features.DefinedNameAsync(""));
+        // A flag's own settings are no flag.
+        await Assert.ThrowsAsync<FeatureNotFoundException>(() => Features.DefinedNameAsync("OrderExport:EnabledFor"));
+        await Assert.ThrowsAsync<FeatureNotFoundException>(() => Features.DefinedNameAsync(new string('f', 201)));
         // Unknown flags are off for application code, as the library has them.
         Assert.False(await Features.IsEnabledAsync(Tenant("acme"), "NoSuchFlag"));
     }
