@@ -28,6 +28,7 @@ app.MapScalarApiReference();
 app.MapAuthApi();
 app.MapMembersApi();
 app.MapCurrentTenantApi();
+app.MapCurrentTenantFeaturesApi();
 app.MapInvitationsApi();
 app.MapTenantsApi();
 app.MapMigrationsApi();

@@ -6,8 +6,10 @@ using Npgsql;
 using StackExchange.Redis;
 using Tenancy.Accounts;
 using Tenancy.Caching;
+using Tenancy.Features;
 using Tenancy.Migrations;
 using Tenancy.Sales;
+using Tenancy.Settings;
 using Tenancy.Usage;
 
 namespace Tenancy.Cli;
@@ -38,6 +40,8 @@ internal sealed class CliServices : IAsyncDisposable
 
         // No defaults: no appsettings.json from the working folder and no console logging mixed into the output.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // Feature flags as the Api defines them (its appsettings.json, shipped beside the CLI), so both evaluate alike.
+        builder.Configuration.AddInMemoryCollection(ApiFeatureDefinitions());
         // The environment still configures the core as it does the Api's (Tenancy__RootDomains__0, Tenancy__Plans__...).
         builder.Configuration.AddEnvironmentVariables();
         // Exactly the connections found, whatever else ConnectionStrings__* holds: a -direct one left in the
@@ -53,7 +57,9 @@ internal sealed class CliServices : IAsyncDisposable
             .WithSalesPlans()
             .WithAccountStore()
             // Usage reports and limits (read and set); this host is never started, so it flushes nothing.
-            .WithUsage();
+            .WithUsage()
+            .WithFeatures()
+            .WithSettings();
         if (connections.Cache is { } cache)
         {
             var options = ConfigurationOptions.Parse(cache);
@@ -85,6 +91,14 @@ internal sealed class CliServices : IAsyncDisposable
 
         return roles.Count == 1 ? roles[0] : null;
     }
+
+    /// <summary>The <c>FeatureManagement</c> section of the Api's appsettings.json (and nothing else of it), if it was shipped.</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> ApiFeatureDefinitions() =>
+        new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, ApiSettingsFile), optional: true).Build()
+            .GetSection("FeatureManagement").AsEnumerable();
+
+    /// <summary>The Api's appsettings.json as Cli.csproj copies it beside the CLI.</summary>
+    internal const string ApiSettingsFile = "api.appsettings.json";
 
     /// <exception cref="CliUsageException">No cache is configured.</exception>
     public TenantCache GetCache() =>

@@ -123,6 +123,7 @@ public static class TenancyCli
         Accounts.Members.MemberValidationException invalid => (ExitCodes.Failed, string.Join("; ", invalid.Errors.Select(e => $"invalid {e.Key}: {string.Join(" ", e.Value).TrimEnd('.')}"))),
         Accounts.Members.MemberConflictException or Accounts.Members.MemberLimitException => (ExitCodes.Failed, exception.Message),
         TenantConflictException or TenantNotFoundException or TenantStateException or DomainNotFoundException => (ExitCodes.Failed, exception.Message),
+        Features.FeatureNotFoundException => (ExitCodes.Failed, exception.Message),
         Moves.TenantMovingException or Moves.TenantCopyVerificationException or Placement.TenantStoreBusyException or Backup.TenantArchiveException => (ExitCodes.Failed, exception.Message),
         System.IO.InvalidDataException => (ExitCodes.Failed, $"not a tenant archive: {exception.Message}"),
         PostgresException postgres => (ExitCodes.Failed, $"database: {postgres.SqlState}: {postgres.MessageText}"),

@@ -14,7 +14,8 @@ internal static class TenantCommands
     public static Command Create(GlobalOptions global)
     {
         var tenants = Commands(global);
-        foreach (var command in BackupCommands.Create(global).Append(TestConnectionsCommand.Create(global)).Concat(UsageCommands.Create(global)))
+        foreach (var command in BackupCommands.Create(global).Append(TestConnectionsCommand.Create(global)).Concat(UsageCommands.Create(global))
+                     .Append(FeatureCommands.Create(global)).Append(SettingsCommands.Create(global)))
         {
             tenants.Subcommands.Add(command);
         }

@@ -9,8 +9,10 @@ using Tenancy.Api.Usage;
 using Tenancy.AspNetCore;
 using Tenancy.AspNetCore.RateLimiting;
 using Tenancy.Caching;
+using Tenancy.Features;
 using Tenancy.Jobs;
 using Tenancy.Sales;
+using Tenancy.Settings;
 using Tenancy.Usage;
 
 namespace Tenancy.Api.Extensions;
@@ -29,7 +31,10 @@ internal static class Extensions
             // Users, tokens, and who may call which endpoint (from its RequireTenant/RequirePlatform metadata).
             .WithAccounts()
             .WithUsage()
-            .WithRateLimiting();
+            .WithRateLimiting()
+            // Flags from the FeatureManagement section, targeted per tenant and plan; branding and settings per tenant.
+            .WithFeatures()
+            .WithSettings();
         builder.Services.AddMigrationRuns();
         builder.Services.AddSingleton<UsageReports>();
         builder.Services.AddSingleton<DataQuotaFilter>();

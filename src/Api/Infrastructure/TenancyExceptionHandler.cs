@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Tenancy.Context;
+using Tenancy.Features;
 using Tenancy.Provisioning;
 using Tenancy.Moves;
 using Tenancy.Placement;
@@ -26,6 +27,7 @@ internal sealed class TenancyExceptionHandler(IProblemDetailsService problemDeta
             TenantStateException state => Problem(StatusCodes.Status409Conflict, "Not allowed in the tenant's status", state.Message),
             TenantNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Unknown tenant", notFound.Message),
             DomainNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Unknown domain", notFound.Message),
+            FeatureNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Unknown feature", notFound.Message),
             // Minimal APIs throw these in Development (ThrowOnBadRequest) for unbindable input: still the client's error.
             BadHttpRequestException badRequest => Problem(badRequest.StatusCode, "Bad request", badRequest.Message),
             // PostgreSQL text cannot hold NUL; such input is refused whichever field carries it.

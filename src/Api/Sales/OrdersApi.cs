@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Tenancy.AspNetCore.Features;
 using Tenancy.Jobs.Outbox;
 using Tenancy.Sales;
 using Tenancy.Sales.Jobs;
@@ -31,6 +32,8 @@ public static class OrdersApi
         var orders = api.MapGroup("/orders").WithTags("Orders");
         orders.MapGet("/", ListOrders).WithName("ListOrders");
         orders.MapGet("/{id:guid}", GetOrder).WithName("GetOrder");
+        orders.MapGet("/export", OrderExport.ExportOrders).RequireFeature(OrderExport.Feature).WithName("ExportOrders")
+            .WithSummary($"Every order as CSV; only for tenants the '{OrderExport.Feature}' feature flag is on for (404 otherwise)");
         orders.MapPost("/", CreateOrder).WithName("CreateOrder").WithSummary("Place an order; prices come from the tenant's products");
     }
 

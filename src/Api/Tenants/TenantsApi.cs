@@ -33,6 +33,7 @@ public static class TenantsApi
         api.MapPost("/{identifier}/move", TenantPlacementApi.MoveTenant).WithName("MoveTenant").WithSummary("Move the tenant to another tier: copy, verify, switch, drop the old copy");
         api.MapGet("/{identifier}/usage", UsageApi.GetTenantUsage).WithName("GetTenantUsage").WithSummary("The tenant's usage per day; ?format=csv or Accept: text/csv for billing");
         api.MapPut("/{identifier}/limits", UsageApi.SetLimits).WithName("SetTenantLimits").WithSummary("Set the tenant's own limits over its plan's: requests, data, cache entries, concurrent jobs (null: the plan's)");
+        api.MapTenantFeaturesApi();
         return app;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Tenancy.Settings;
 using Tenancy.Tenants;
 using Tenancy.Usage;
 
@@ -50,6 +51,21 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
                     limits => TenantRegistry.WriteLimits(limits),
                     json => TenantRegistry.ReadLimits(json),
                     new ValueComparer<PlanLimits>((a, b) => Equals(a, b), limits => limits.GetHashCode(), limits => limits));
+            tenant.Property(t => t.FeatureOverrides).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb")
+                .HasConversion(
+                    overrides => TenantRegistry.WriteJson(overrides),
+                    json => TenantRegistry.ReadFeatureOverrides(json),
+                    TenantRegistry.JsonComparer<Dictionary<string, bool>>(TenantRegistry.ReadFeatureOverrides));
+            tenant.Property(t => t.Branding).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb")
+                .HasConversion(
+                    branding => TenantRegistry.WriteJson(branding),
+                    json => TenantRegistry.ReadBranding(json),
+                    new ValueComparer<TenantBranding>((a, b) => Equals(a, b), branding => branding.GetHashCode(), branding => branding));
+            tenant.Property(t => t.Settings).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb")
+                .HasConversion(
+                    settings => TenantRegistry.WriteJson(settings),
+                    json => TenantRegistry.ReadSettings(json),
+                    TenantRegistry.JsonComparer<Dictionary<string, string>>(TenantRegistry.ReadSettings));
             tenant.HasMany(t => t.Domains).WithOne().HasForeignKey(d => d.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
 

@@ -15,7 +15,7 @@ public sealed partial class TenantRegistry
     private const string SelectInfo = """
         SELECT t.id, t.identifier, t.name, t.status, t.isolation, t.schema_name, t.plan, t.limits::text,
                t.database_name, t.connection_reference, t.writes_frozen_until, t.requests_per_window, t.max_data_bytes,
-               t.max_cache_entries, t.max_concurrent_jobs
+               t.max_cache_entries, t.max_concurrent_jobs, t.feature_overrides::text, t.branding::text, t.settings::text
         FROM tenancy.tenants t
         """;
 
@@ -317,5 +317,7 @@ public sealed partial class TenantRegistry
             reader.IsDBNull(11) ? null : reader.GetInt32(11),
             reader.IsDBNull(12) ? null : reader.GetInt64(12),
             reader.IsDBNull(13) ? null : reader.GetInt32(13),
-            reader.IsDBNull(14) ? null : reader.GetInt32(14)));
+            reader.IsDBNull(14) ? null : reader.GetInt32(14)),
+        ReadFeatureOverrides(reader.GetString(15)),
+        new Settings.TenantSettings(ReadBranding(reader.GetString(16)), ReadSettings(reader.GetString(17))));
 }

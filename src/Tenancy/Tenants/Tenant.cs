@@ -1,3 +1,5 @@
+using Tenancy.Settings;
+
 namespace Tenancy.Tenants;
 
 /// <summary>A customer organisation, as the registry stores it.</summary>
@@ -46,6 +48,15 @@ public sealed class Tenant
 
     /// <summary>Free-form JSON object, stored as jsonb.</summary>
     public string Metadata { get; set; } = "{}";
+
+    /// <summary>Feature flags turned on or off for this tenant alone (feature name to on/off), stored as jsonb; they win over the definitions.</summary>
+    public Dictionary<string, bool> FeatureOverrides { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Display name, colours and logo, stored as jsonb.</summary>
+    public TenantBranding Branding { get; set; } = TenantBranding.None;
+
+    /// <summary>The application's settings for this tenant (key to value), stored as jsonb; never secrets.</summary>
+    public Dictionary<string, string> Settings { get; set; } = new(StringComparer.Ordinal);
 
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -8,9 +8,11 @@ using Tenancy.Accounts;
 using Tenancy.AspNetCore;
 using Tenancy.AspNetCore.RateLimiting;
 using Tenancy.Caching;
+using Tenancy.Features;
 using Tenancy.Isolation;
 using Tenancy.Limits;
 using Tenancy.Migrations;
+using Tenancy.Settings;
 using Tenancy.Tenants;
 using Tenancy.Usage;
 
@@ -40,14 +42,18 @@ public sealed class TenancyBuilderTests
     public void Each_capability_registers_once_however_often_and_in_whatever_order_it_is_asked_for()
     {
         var once = Builder();
-        once.AddTenancy<NotesDbContext>("tenancydb").WithUsage().WithCaching("cache").WithRateLimiting();
+        once.AddTenancy<NotesDbContext>("tenancydb").WithUsage().WithCaching("cache").WithRateLimiting().WithFeatures().WithSettings();
         var repeated = Builder();
-        repeated.AddTenancy<NotesDbContext>("tenancydb").WithRateLimiting().WithCaching("cache").WithUsage().WithLimits().WithUsage().WithCaching("cache").WithRateLimiting();
+        repeated.AddTenancy<NotesDbContext>("tenancydb").WithSettings().WithFeatures().WithRateLimiting().WithCaching("cache").WithUsage().WithLimits().WithUsage()
+            .WithCaching("cache").WithFeatures().WithRateLimiting().WithSettings();
 
         Assert.Equal(Registrations(once.Services), Registrations(repeated.Services));
         Assert.Single(once.Services, service => service.ServiceType == typeof(TenantLimitResolver));
         Assert.Single(once.Services, service => service.ServiceType == typeof(UsageMeter));
         Assert.Single(once.Services, service => service.ServiceType == typeof(IConnectionMultiplexer));
+        Assert.Single(once.Services, service => service.ServiceType == typeof(Tenancy.Features.TenantFeatures));
+        Assert.Single(once.Services, service => service.ServiceType == typeof(Microsoft.FeatureManagement.IFeatureManager));
+        Assert.Single(once.Services, service => service.ServiceType == typeof(Tenancy.Settings.TenantSettingsService));
     }
 
     [Fact]

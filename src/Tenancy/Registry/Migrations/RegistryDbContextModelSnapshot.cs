@@ -68,6 +68,13 @@ namespace Tenancy.Registry.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("Branding")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("branding")
+                        .HasDefaultValueSql("'{}'::jsonb");
+
                     b.Property<string>("ConnectionReference")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -94,6 +101,13 @@ namespace Tenancy.Registry.Migrations
                     b.Property<DateTimeOffset?>("DeletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("deleted_at");
+
+                    b.Property<string>("FeatureOverrides")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("feature_overrides")
+                        .HasDefaultValueSql("'{}'::jsonb");
 
                     b.Property<string>("Identifier")
                         .IsRequired()
@@ -151,6 +165,13 @@ namespace Tenancy.Registry.Migrations
                         .HasMaxLength(63)
                         .HasColumnType("character varying(63)")
                         .HasColumnName("schema_name");
+
+                    b.Property<string>("Settings")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("settings")
+                        .HasDefaultValueSql("'{}'::jsonb");
 
                     b.Property<string>("Status")
                         .IsRequired()
