@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Tenancy.Placement;
 
 namespace Tenancy.Files;
 
@@ -36,6 +37,8 @@ public static class TenantFilesExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TenantFileStore>();
         services.AddSingleton<TenantFiles>();
+        // The files go with the tenant: dropped, backed up, restored and cloned with its rows.
+        services.AddSingleton<ITenantExternalStore, TenantFilesExternalStore>();
         return tenancy;
     }
 

@@ -15,8 +15,10 @@ public sealed class DeploymentConsistencyTests
             "Tenancy__Auth__SigningKeys__{keyId}", "Tenancy__Auth__ActiveKeyId",
             "Tenancy__Admin__Email", "Tenancy__Admin__Password",
             "Tenancy__Migrations__OnStartup",
+            // Azure.Identity's managed identity credential: which of the identities the app has (Tenancy.Files).
+            "AZURE_CLIENT_ID",
         ],
-        ["worker"] = ["OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES"],
+        ["worker"] = ["OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "AZURE_CLIENT_ID"],
     };
 
     /// <summary>Read when present, and fine to leave unset in Azure (no pooler in front of PostgreSQL; no OTLP collector).</summary>

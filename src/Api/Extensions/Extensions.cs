@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Tenancy.Accounts;
+using Tenancy.Api.Files;
 using Tenancy.Api.Infrastructure;
 using Tenancy.Api.Jobs;
 using Tenancy.Api.Migrations;
@@ -9,6 +10,7 @@ using Tenancy.Api.Usage;
 using Tenancy.AspNetCore;
 using Tenancy.AspNetCore.RateLimiting;
 using Tenancy.Caching;
+using Tenancy.Files;
 using Tenancy.Jobs;
 using Tenancy.Sales;
 using Tenancy.Usage;
@@ -29,7 +31,9 @@ internal static class Extensions
             // Users, tokens, and who may call which endpoint (from its RequireTenant/RequirePlatform metadata).
             .WithAccounts()
             .WithUsage()
-            .WithRateLimiting();
+            .WithRateLimiting()
+            // Tenant files in Blob Storage (Azurite locally), a container per tenant.
+            .WithFiles("files");
         builder.Services.AddMigrationRuns();
         builder.Services.AddSingleton<UsageReports>();
         builder.Services.AddSingleton<DataQuotaFilter>();
@@ -37,6 +41,7 @@ internal static class Extensions
         builder.AddTrustedProxies();
 
         builder.Services.AddExceptionHandler<TenancyExceptionHandler>();
+        builder.Services.AddExceptionHandler<FileExceptionHandler>();
         builder.Services.AddProblemDetails();
         builder.Services.AddValidation();
         builder.Services.ConfigureHttpJsonOptions(json =>
