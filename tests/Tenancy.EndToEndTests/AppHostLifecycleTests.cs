@@ -88,6 +88,7 @@ public sealed class AppHostLifecycleTests
     [Theory]
     [InlineData("--AppHost:Postgres:BinDirectory=/nonexistent/bin", "apt-get install -y postgresql")]
     [InlineData("--AppHost:Redis:Executable=/nonexistent/redis-server", "apt-get install -y redis-server")]
+    [InlineData("--AppHost:Azurite:Executable=/nonexistent/azurite-blob", "npm install -g azurite@3.37.0")]
     public async Task Missing_server_binaries_stop_the_apphost_with_the_package_to_install(string setting, string advice)
     {
         var error = await Assert.ThrowsAsync<DistributedApplicationException>(() => TestAppHost.CreateAsync(setting));
@@ -103,9 +104,10 @@ public sealed class AppHostLifecycleTests
         var builder = await TestAppHost.CreateAsync(
             $"--ConnectionStrings:tenancydb={await servers.GetConnectionStringAsync("tenancydb")}",
             $"--ConnectionStrings:tenancydb-app={await servers.GetConnectionStringAsync("tenancydb-app")}",
-            $"--ConnectionStrings:cache={await servers.GetConnectionStringAsync("cache")}");
+            $"--ConnectionStrings:cache={await servers.GetConnectionStringAsync("cache")}",
+            $"--ConnectionStrings:files={await servers.GetConnectionStringAsync("files")}");
 
-        Assert.DoesNotContain(builder.Resources, r => r is LocalPostgresServerResource or LocalRedisResource);
+        Assert.DoesNotContain(builder.Resources, r => r is LocalPostgresServerResource or LocalRedisResource or LocalAzuriteResource);
         await using var app = await builder.StartAsync();
         using var api = app.CreateHttpClient("api");
         Assert.Equal("Healthy", await api.GetStringAsync("/health"));
