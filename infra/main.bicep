@@ -1,5 +1,5 @@
 // Tenancy on Azure Container Apps, for `azd up`: the api and worker apps, PostgreSQL Flexible Server, Azure Cache
-// for Redis, Key Vault for every secret, Container Registry and Application Insights. Raw resources only: public
+// for Redis, Blob Storage for tenant files, Key Vault for every secret, Container Registry and Application Insights. Raw resources only: public
 // module registries are not reachable where this is built (and every setting stays visible here).
 targetScope = 'subscription'
 
@@ -121,6 +121,8 @@ module keyVault 'modules/keyvault.bicep' = {
       'auth-signing-key': base64('${authSigningKeySeed}${authSigningKeySeed2}${authSigningKeySeed3}')
       'admin-password': adminPassword
       'applicationinsights-connection-string': monitoring.outputs.applicationInsightsConnectionString
+      // Not secret (an endpoint), but every connection string reaches the apps from Key Vault alike.
+      'files-connection-string': storage.outputs.blobEndpoint
     }
   }
 }
@@ -149,6 +151,16 @@ module redis 'modules/redis.bicep' = {
     tags: tags
     skuName: redisSku
     keyVaultName: keyVault.outputs.name
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  scope: rg
+  params: {
+    name: 'st${token}'
+    location: location
+    tags: tags
+    dataPrincipalId: identity.outputs.principalId
   }
 }
 
@@ -189,6 +201,7 @@ module api 'modules/container-app.bicep' = {
       { name: 'tenancydb', keyVaultUrl: '${vault}secrets/${postgres.outputs.connectionStringSecretName}', identity: identity.outputs.id }
       { name: 'tenancydb-app', keyVaultUrl: '${vault}secrets/${postgres.outputs.applicationConnectionStringSecretName}', identity: identity.outputs.id }
       { name: 'cache', keyVaultUrl: '${vault}secrets/${redis.outputs.connectionStringSecretName}', identity: identity.outputs.id }
+      { name: 'files', keyVaultUrl: '${vault}secrets/files-connection-string', identity: identity.outputs.id }
       { name: 'appinsights', keyVaultUrl: '${vault}secrets/applicationinsights-connection-string', identity: identity.outputs.id }
       { name: 'auth-signing-key', keyVaultUrl: '${vault}secrets/auth-signing-key', identity: identity.outputs.id }
       { name: 'admin-password', keyVaultUrl: '${vault}secrets/admin-password', identity: identity.outputs.id }
@@ -198,6 +211,9 @@ module api 'modules/container-app.bicep' = {
       // Tenant data as the application role, so row-level security holds for shared-tier tenants.
       { name: 'ConnectionStrings__tenancydb-app', secretRef: 'tenancydb-app' }
       { name: 'ConnectionStrings__cache', secretRef: 'cache' }
+      // Tenant files: the blob endpoint (an https URI), reached with the identity below (no key anywhere).
+      { name: 'ConnectionStrings__files', secretRef: 'files' }
+      { name: 'AZURE_CLIENT_ID', value: identity.outputs.clientId }
       { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', secretRef: 'appinsights' }
       { name: 'OTEL_SERVICE_NAME', value: 'api' }
       { name: 'OTEL_RESOURCE_ATTRIBUTES', value: 'deployment.environment=${environmentName}' }
@@ -235,6 +251,7 @@ module worker 'modules/container-app.bicep' = {
       { name: 'tenancydb', keyVaultUrl: '${vault}secrets/${postgres.outputs.connectionStringSecretName}', identity: identity.outputs.id }
       { name: 'tenancydb-app', keyVaultUrl: '${vault}secrets/${postgres.outputs.applicationConnectionStringSecretName}', identity: identity.outputs.id }
       { name: 'cache', keyVaultUrl: '${vault}secrets/${redis.outputs.connectionStringSecretName}', identity: identity.outputs.id }
+      { name: 'files', keyVaultUrl: '${vault}secrets/files-connection-string', identity: identity.outputs.id }
       { name: 'appinsights', keyVaultUrl: '${vault}secrets/applicationinsights-connection-string', identity: identity.outputs.id }
     ]
     env: [
@@ -242,6 +259,9 @@ module worker 'modules/container-app.bicep' = {
       // Tenant data as the application role, so row-level security holds for shared-tier tenants.
       { name: 'ConnectionStrings__tenancydb-app', secretRef: 'tenancydb-app' }
       { name: 'ConnectionStrings__cache', secretRef: 'cache' }
+      // Tenant files: the blob endpoint (an https URI), reached with the identity below (no key anywhere).
+      { name: 'ConnectionStrings__files', secretRef: 'files' }
+      { name: 'AZURE_CLIENT_ID', value: identity.outputs.clientId }
       { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', secretRef: 'appinsights' }
       { name: 'OTEL_SERVICE_NAME', value: 'worker' }
       { name: 'OTEL_RESOURCE_ATTRIBUTES', value: 'deployment.environment=${environmentName}' }
@@ -261,6 +281,8 @@ output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output AZURE_POSTGRES_HOST string = postgres.outputs.fqdn
 output AZURE_REDIS_HOST string = redis.outputs.hostName
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_URI string = api.outputs.uri
 output SERVICE_WORKER_NAME string = worker.outputs.name

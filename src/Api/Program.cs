@@ -2,6 +2,7 @@ using Scalar.AspNetCore;
 using Tenancy.Accounts;
 using Tenancy.Api.Auth;
 using Tenancy.Api.Extensions;
+using Tenancy.Api.Files;
 using Tenancy.Api.Jobs;
 using Tenancy.Api.Migrations;
 using Tenancy.Api.Sales;
@@ -35,5 +36,6 @@ app.MapMigrationsApi();
 app.MapSalesApi();
 app.MapJobsApi();
 app.MapUsageApi();
+app.MapFilesApi();
 
 app.Run();

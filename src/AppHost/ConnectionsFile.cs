@@ -14,7 +14,7 @@ internal static class ConnectionsFile
     public static void WriteConnectionsFile(this IDistributedApplicationBuilder builder, TenancyServers servers)
     {
         var file = Path.Combine(LocalServerFolders.DataDirectory(builder.Configuration), FileName);
-        IResourceWithConnectionString?[] resources = [servers.Database.Resource, servers.ApplicationRole?.Resource, servers.Cache.Resource];
+        IResourceWithConnectionString?[] resources = [servers.Database.Resource, servers.ApplicationRole?.Resource, servers.Cache.Resource, servers.Files.Resource];
 
         // The Api starts once every server it needs is ready, so their connection strings are known by then.
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(builder.Resources.OfType<ProjectResource>().First(p => p.Name == "api"), async (_, cancellationToken) =>

@@ -8,6 +8,7 @@ var api = builder.AddProject<Projects.Api>("api")
     .WithHttpHealthCheck("/health")
     .WithCertificateOnlyForHttps()
     .WithReference(servers.Cache).WaitFor(servers.Cache)
+    .WithReference(servers.Files).WaitFor(servers.Files)
     .WithPlatformAdmin()
     .WithTenancyCommands();
 
@@ -30,6 +31,7 @@ builder.AddProject<Projects.Worker>("worker")
     .WithCertificateOnlyForHttps()
     .WithDatabase(servers)
     .WithReference(servers.Cache).WaitFor(servers.Cache)
+    .WithReference(servers.Files).WaitFor(servers.Files)
     .WaitFor(api);
 
 // The web console: operators and tenant owners sign in with their Api accounts; it reaches data only through the Api.

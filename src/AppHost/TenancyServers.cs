@@ -1,21 +1,23 @@
 namespace Tenancy.AppHost;
 
-/// <summary>The PostgreSQL database (its owner), the application role, and the Redis cache the services use.</summary>
+/// <summary>The PostgreSQL database (its owner), the application role, the Redis cache and the blob storage the services use.</summary>
 internal sealed record TenancyServers(
     IResourceBuilder<IResourceWithConnectionString> Database,
     IResourceBuilder<IResourceWithConnectionString>? ApplicationRole,
-    IResourceBuilder<IResourceWithConnectionString> Cache)
+    IResourceBuilder<IResourceWithConnectionString> Cache,
+    IResourceBuilder<IResourceWithConnectionString> Files)
 {
     public const string DatabaseName = "tenancydb";
     public const string ApplicationRoleName = "tenancydb-app";
     public const string CacheName = "cache";
+    public const string FilesName = "files";
 
     // Tenant data is served by a role that owns nothing and cannot bypass row-level security; tenancydb stays the owner (DDL).
     private const string ApplicationRoleLogin = "tenancy_app";
 
     /// <summary>
-    /// Existing servers when <c>ConnectionStrings:tenancydb</c> / <c>ConnectionStrings:cache</c> name them; else
-    /// Aspire's PostgreSQL and Redis containers where a container runtime answers; else the same resources as
+    /// Existing servers when <c>ConnectionStrings:tenancydb</c> / <c>ConnectionStrings:cache</c> / <c>ConnectionStrings:files</c> name them; else
+    /// Aspire's PostgreSQL and Redis containers (and the Azurite image) where a container runtime answers; else the same resources as
     /// local server processes (<see cref="ContainerRuntime"/>).
     /// </summary>
     public static TenancyServers Add(IDistributedApplicationBuilder builder)
@@ -47,6 +49,12 @@ internal sealed record TenancyServers(
             : containers
                 ? builder.AddRedis(CacheName)
                 : builder.AddLocalRedis(CacheName);
-        return new TenancyServers(database, applicationRole, cache);
+        // Tenant files: Azurite's blob service, the emulator of the storage account the Bicep makes.
+        var files = builder.Configuration.GetConnectionString(FilesName) is not null
+            ? builder.AddConnectionString(FilesName)
+            : containers
+                ? builder.AddAzuriteContainer(FilesName)
+                : builder.AddLocalAzurite(FilesName);
+        return new TenancyServers(database, applicationRole, cache, files);
     }
 }

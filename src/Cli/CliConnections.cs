@@ -13,7 +13,8 @@ namespace Tenancy.Cli;
 /// are never mixed with another database. None of them is ever written out, in full or in part.
 /// </summary>
 /// <param name="File">The <c>connections.json</c> the database came from, or null when it was given.</param>
-internal sealed record CliConnections(string Database, string? Application, string? Cache, string? File)
+/// <param name="Files">Tenant files' storage (<c>ConnectionStrings__files</c>, else the same file): backups, clones and deletions take the files along.</param>
+internal sealed record CliConnections(string Database, string? Application, string? Cache, string? File, string? Files = null)
 {
     public const string DatabaseName = "tenancydb";
     public const string ApplicationName = DatabaseName + "-app";
@@ -21,6 +22,8 @@ internal sealed record CliConnections(string Database, string? Application, stri
     public const string DatabaseVariable = "ConnectionStrings__" + DatabaseName;
     public const string ApplicationVariable = "ConnectionStrings__" + ApplicationName;
     public const string CacheVariable = "ConnectionStrings__" + CacheName;
+    public const string FilesName = "files";
+    public const string FilesVariable = "ConnectionStrings__" + FilesName;
     public const string FileName = AppHostData.ConnectionsFileName;
 
     /// <exception cref="CliUsageException">No source names a database, or the one that does is unreadable or malformed.</exception>
@@ -28,6 +31,7 @@ internal sealed record CliConnections(string Database, string? Application, stri
     {
         var application = Source(environment, ApplicationVariable);
         var cache = Source(environment, CacheVariable);
+        var files = Value(environment(FilesVariable));
         (string? Value, string Source) database = Value(connectionOption) is { } given ? (given, "--connection") : Source(environment, DatabaseVariable);
         string? path = null;
         if (database.Value is null)
@@ -37,13 +41,15 @@ internal sealed record CliConnections(string Database, string? Application, stri
             database = (Value(file.GetConnectionString(DatabaseName)) ?? throw new CliUsageException($"{path} names no ConnectionStrings:{DatabaseName}"), path);
             application = application.Value is null ? (Value(file.GetConnectionString(ApplicationName)), path) : application;
             cache = cache.Value is null ? (Value(file.GetConnectionString(CacheName)), path) : cache;
+            files ??= Value(file.GetConnectionString(FilesName));
         }
 
         return new CliConnections(
             Postgres(DatabaseName, database)!,
             Postgres(ApplicationName, application),
             Redis(cache),
-            path);
+            path,
+            files);
     }
 
     private static IConfiguration Read(string path)

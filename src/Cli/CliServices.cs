@@ -7,6 +7,7 @@ using StackExchange.Redis;
 using Tenancy.Accounts;
 using Tenancy.Caching;
 using Tenancy.Features;
+using Tenancy.Files;
 using Tenancy.Migrations;
 using Tenancy.Sales;
 using Tenancy.Settings;
@@ -51,6 +52,7 @@ internal sealed class CliServices : IAsyncDisposable
             new($"ConnectionStrings:{CliConnections.DatabaseName}", connections.Database),
             new($"ConnectionStrings:{CliConnections.ApplicationName}", connections.Application),
             new($"ConnectionStrings:{CliConnections.DatabaseName}-direct", null),
+            new($"ConnectionStrings:{CliConnections.FilesName}", connections.Files),
         ]);
         builder.Logging.ClearProviders();
         var tenancy = builder.AddTenancy<SalesDbContext>(CliConnections.DatabaseName, applicationRole)
@@ -66,6 +68,12 @@ internal sealed class CliServices : IAsyncDisposable
             options.AbortOnConnectFail = false;
             builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
             tenancy.WithCaching();
+        }
+
+        if (connections.Files is not null)
+        {
+            // As the Api and the Worker: backup, restore, clone and the deleted tenants' sweep take the files along.
+            tenancy.WithFiles(CliConnections.FilesName);
         }
 
         return new CliServices(builder.Build(), connections);

@@ -1,5 +1,6 @@
 using Tenancy;
 using Tenancy.Caching;
+using Tenancy.Files;
 using Tenancy.Jobs;
 using Tenancy.Sales;
 using Tenancy.Usage;
@@ -16,7 +17,9 @@ builder.AddTenancy<SalesDbContext>("tenancydb")
     .WithCaching("cache")
     .WithJobServer()
     // Jobs run per tenant and day, flushed to tenancy.tenant_usage like the Api's requests.
-    .WithUsage();
+    .WithUsage()
+    // Deleted tenants' files go with their data (DeletedTenantSweeper).
+    .WithFiles("files");
 builder.AddSalesJobs();
 builder.Services.AddHostedService<DependencyReport>();
 builder.Services.AddHostedService<DeletedTenantSweeper>();

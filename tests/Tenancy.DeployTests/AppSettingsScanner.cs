@@ -5,7 +5,7 @@ namespace Tenancy.DeployTests;
 
 /// <summary>
 /// The environment variables a service reads, found in its code and the code of the projects it references:
-/// connection names given to <c>AddNpgsqlDataSource</c>, <c>AddRedisClient</c>, <c>AddTenancy</c>, <c>WithCaching</c>, <c>WithRedis</c> and
+/// connection names given to <c>AddNpgsqlDataSource</c>, <c>AddRedisClient</c>, <c>AddTenancy</c>, <c>WithCaching</c>, <c>WithRedis</c>, <c>WithFiles</c> and
 /// <c>GetConnectionString</c> (as <c>ConnectionStrings__name</c>), the names <c>AddTenancy</c> derives from its
 /// connection name (<c>GetConnectionString(connectionName + "-app")</c>: <c>tenancydb-app</c>), and upper-case keys
 /// read as <c>Configuration["NAME"]</c> (OTEL_…, APPLICATIONINSIGHTS_…).
@@ -70,7 +70,7 @@ internal static partial class AppSettingsScanner
             .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal));
 
     // The name is the first argument; Aspire's integrations take options after it.
-    [GeneratedRegex("""\b(?:AddNpgsqlDataSource|AddRedisClient|AddTenancy<[^>]+>|WithCaching|WithRedis|GetConnectionString)\("(?<name>[^"]+)"[,)]""")]
+    [GeneratedRegex("""\b(?:AddNpgsqlDataSource|AddRedisClient|AddTenancy<[^>]+>|WithCaching|WithRedis|WithFiles|GetConnectionString)\("(?<name>[^"]+)"[,)]""")]
     private static partial Regex ConnectionName();
 
     [GeneratedRegex("""\bAddTenancy<[^>]+>\("(?<name>[^"]+)"\)""")]

@@ -15,8 +15,10 @@ public sealed class DeploymentConsistencyTests
             "Tenancy__Auth__SigningKeys__{keyId}", "Tenancy__Auth__ActiveKeyId",
             "Tenancy__Admin__Email", "Tenancy__Admin__Password",
             "Tenancy__Migrations__OnStartup",
+            // Azure.Identity's managed identity credential: which of the identities the app has (Tenancy.Files).
+            "AZURE_CLIENT_ID",
         ],
-        ["worker"] = ["OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES"],
+        ["worker"] = ["OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "AZURE_CLIENT_ID"],
     };
 
     /// <summary>Read when present, and fine to leave unset in Azure (no pooler in front of PostgreSQL; no OTLP collector).</summary>
@@ -110,6 +112,35 @@ public sealed class DeploymentConsistencyTests
         Assert.Equal("0.0.0.0", (string?)firewall["properties"]!["endIpAddress"]);
         var vault = Assert.Single(nested, r => (string?)r["type"] == "Microsoft.KeyVault/vaults" && r["existing"] is null);
         Assert.True((bool)vault["properties"]!["enableRbacAuthorization"]!);
+    }
+
+    [Fact]
+    public async Task Tenant_files_storage_takes_only_the_apps_identity_over_TLS_and_no_anonymous_reads()
+    {
+        var template = await Bicep.MainTemplateAsync();
+        var nested = DeployedApps.Resources(template)
+            .Where(r => (string?)r["type"] == "Microsoft.Resources/deployments")
+            .SelectMany(m => DeployedApps.Resources(m["properties"]!["template"]!.AsObject()))
+            .ToList();
+
+        var storage = Assert.Single(nested, r => (string?)r["type"] == "Microsoft.Storage/storageAccounts");
+        var properties = storage["properties"]!;
+        Assert.False((bool)properties["allowSharedKeyAccess"]!);
+        Assert.False((bool)properties["allowBlobPublicAccess"]!);
+        Assert.Equal("TLS1_2", (string?)properties["minimumTlsVersion"]);
+        Assert.True((bool)properties["supportsHttpsTrafficOnly"]!);
+        // Storage Blob Data Contributor (read, write, delete) and Storage Blob Delegator (user-delegation SAS links).
+        var module = DeployedApps.Resources(template).Single(m => (string?)m["type"] == "Microsoft.Resources/deployments"
+            && DeployedApps.Resources(m["properties"]!["template"]!.AsObject()).Any(r => (string?)r["type"] == "Microsoft.Storage/storageAccounts"));
+        var moduleText = module.ToJsonString();
+        Assert.Equal(2, DeployedApps.Resources(module["properties"]!["template"]!.AsObject()).Count(r => (string?)r["type"] == "Microsoft.Authorization/roleAssignments"));
+        Assert.Contains("ba92f5b4-2d11-453d-a403-e96b0029c9fe", moduleText, StringComparison.Ordinal);
+        Assert.Contains("db58b8e5-c6ad-4a2a-8342-4190687cbf4a", moduleText, StringComparison.Ordinal);
+        foreach (var app in DeployedApps.From(template))
+        {
+            Assert.Contains(app.Env, e => e.Name == "ConnectionStrings__files" && e.FromSecret);
+            Assert.Contains(app.Env, e => e.Name == "AZURE_CLIENT_ID");
+        }
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class AppHostLifecycleTests
         await logs.WaitForAsync("AppHost.Resources.worker", "Application started.", TimeSpan.FromMinutes(3));
         await app.ResourceNotifications.WaitForResourceHealthyAsync("console");
         var postgres = app.ProcessId("postgres");
-        var processes = new[] { "api", "worker", "console", "cache" }.Select(app.ServiceProcessId).Append(postgres).Concat(ProcessTree.ChildrenOf(postgres)).ToList();
+        var processes = new[] { "api", "worker", "console", "cache", "files" }.Select(app.ServiceProcessId).Append(postgres).Concat(ProcessTree.ChildrenOf(postgres)).ToList();
         Assert.All(processes, pid => Assert.True(ProcessTree.IsRunning(pid), $"process {pid} should run before the stop"));
 
         await app.StopAndDeleteAsync();
@@ -47,7 +47,7 @@ public sealed class AppHostLifecycleTests
 
             Assert.True(Holds(app.ServiceProcessId("api")), "the Api needs the password to create the first platform admin");
             Assert.All(
-                new[] { ("worker", app.ServiceProcessId("worker")), ("console", app.ServiceProcessId("console")), ("postgres", app.ProcessId("postgres")), ("cache", app.ProcessId("cache")) },
+                new[] { ("worker", app.ServiceProcessId("worker")), ("console", app.ServiceProcessId("console")), ("postgres", app.ProcessId("postgres")), ("cache", app.ProcessId("cache")), ("files", app.ProcessId("files")) },
                 process => Assert.False(Holds(process.Item2), $"{process.Item1} was given the platform admin's password"));
             // The console reaches data through the Api alone: no database or cache connection string in its environment.
             Assert.DoesNotContain(ProcessTree.EnvironmentOf(app.ServiceProcessId("console")), variable => variable.StartsWith("ConnectionStrings__", StringComparison.Ordinal));
@@ -88,6 +88,7 @@ public sealed class AppHostLifecycleTests
     [Theory]
     [InlineData("--AppHost:Postgres:BinDirectory=/nonexistent/bin", "apt-get install -y postgresql")]
     [InlineData("--AppHost:Redis:Executable=/nonexistent/redis-server", "apt-get install -y redis-server")]
+    [InlineData("--AppHost:Azurite:Executable=/nonexistent/azurite-blob", "npm install -g azurite@3.37.0")]
     public async Task Missing_server_binaries_stop_the_apphost_with_the_package_to_install(string setting, string advice)
     {
         var error = await Assert.ThrowsAsync<DistributedApplicationException>(() => TestAppHost.CreateAsync(setting));
@@ -103,9 +104,10 @@ public sealed class AppHostLifecycleTests
         var builder = await TestAppHost.CreateAsync(
             $"--ConnectionStrings:tenancydb={await servers.GetConnectionStringAsync("tenancydb")}",
             $"--ConnectionStrings:tenancydb-app={await servers.GetConnectionStringAsync("tenancydb-app")}",
-            $"--ConnectionStrings:cache={await servers.GetConnectionStringAsync("cache")}");
+            $"--ConnectionStrings:cache={await servers.GetConnectionStringAsync("cache")}",
+            $"--ConnectionStrings:files={await servers.GetConnectionStringAsync("files")}");
 
-        Assert.DoesNotContain(builder.Resources, r => r is LocalPostgresServerResource or LocalRedisResource);
+        Assert.DoesNotContain(builder.Resources, r => r is LocalPostgresServerResource or LocalRedisResource or LocalAzuriteResource);
         await using var app = await builder.StartAsync();
         using var api = app.CreateHttpClient("api");
         Assert.Equal("Healthy", await api.GetStringAsync("/health"));
@@ -120,18 +122,24 @@ public sealed class AppHostLifecycleTests
         var database = Assert.Single(builder.Resources.OfType<PostgresDatabaseResource>());
         var role = Assert.Single(builder.Resources.OfType<PostgresRoleResource>());
         var redis = Assert.Single(builder.Resources.OfType<RedisResource>());
-        Assert.DoesNotContain(builder.Resources, r => r is LocalPostgresServerResource or LocalRedisResource);
+        var azurite = Assert.Single(builder.Resources.OfType<AzuriteContainerResource>());
+        Assert.DoesNotContain(builder.Resources, r => r is LocalPostgresServerResource or LocalRedisResource or LocalAzuriteResource);
 
         Assert.Equal("library/postgres", postgres.Annotations.OfType<ContainerImageAnnotation>().Single().Image);
         Assert.Contains(postgres.Annotations.OfType<ContainerMountAnnotation>(), m => m.Target.StartsWith("/var/lib/postgresql", StringComparison.Ordinal));
         Assert.Equal(("tenancydb", postgres), (database.DatabaseName, database.Parent));
         Assert.Equal(("tenancy_app", (IResource)database), (role.RoleName, role.Parent));
         Assert.EndsWith("redis", redis.Annotations.OfType<ContainerImageAnnotation>().Single().Image, StringComparison.Ordinal);
+        // The same emulator and version as the local process, with its own generated key (never the well-known one).
+        var image = azurite.Annotations.OfType<ContainerImageAnnotation>().Single();
+        Assert.Equal(("files", "azure-storage/azurite", "3.37.0", "mcr.microsoft.com"), (azurite.Name, image.Image, image.Tag, image.Registry));
+        Assert.Contains(azurite.Annotations.OfType<ContainerMountAnnotation>(), m => m.Target == "/data");
+        Assert.True(azurite.AccountKeyParameter.Secret);
         foreach (var service in new[] { "api", "worker" })
         {
             var project = builder.Resources.OfType<ProjectResource>().Single(p => p.Name == service);
             var references = project.Annotations.OfType<ResourceRelationshipAnnotation>().Where(r => r.Type == "Reference").Select(r => r.Resource.Name).ToHashSet();
-            Assert.Superset(new HashSet<string> { "tenancydb", "tenancydb-app", "cache" }, references);
+            Assert.Superset(new HashSet<string> { "tenancydb", "tenancydb-app", "cache", "files" }, references);
         }
     }
 

@@ -7,7 +7,7 @@ namespace Tenancy.EndToEndTests;
 [Collection(AppHostCollection.Name)]
 public sealed class AppHostTests(AppHostFixture fixture)
 {
-    private static readonly string[] Resources = ["postgres", "tenancydb", "tenancydb-app", "cache", "api", "worker"];
+    private static readonly string[] Resources = ["postgres", "tenancydb", "tenancydb-app", "cache", "files", "api", "worker"];
 
     [Fact]
     public async Task Every_resource_ends_running_and_healthy()
@@ -60,7 +60,7 @@ public sealed class AppHostTests(AppHostFixture fixture)
 
         using var file = JsonDocument.Parse(await File.ReadAllTextAsync(path));
         var connectionStrings = file.RootElement.GetProperty("ConnectionStrings");
-        foreach (var name in new[] { "tenancydb", "tenancydb-app", "cache" })
+        foreach (var name in new[] { "tenancydb", "tenancydb-app", "cache", "files" })
         {
             Assert.Equal(await fixture.App.GetConnectionStringAsync(name), connectionStrings.GetProperty(name).GetString());
         }
@@ -95,13 +95,15 @@ public sealed class AppHostTests(AppHostFixture fixture)
     {
         var cachePassword = StackExchange.Redis.ConfigurationOptions.Parse((await fixture.App.GetConnectionStringAsync("cache"))!).Password!;
         var ownerPassword = new NpgsqlConnectionStringBuilder(await fixture.App.GetConnectionStringAsync("tenancydb")).Password!;
+        var storageKey = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = await fixture.App.GetConnectionStringAsync("files") }["AccountKey"].ToString()!;
 
-        foreach (var name in new[] { "postgres", "cache" })
+        foreach (var name in new[] { "postgres", "cache", "files" })
         {
             var pid = fixture.App.ProcessId(name);
             var commandLine = await File.ReadAllTextAsync($"/proc/{pid}/cmdline");
             Assert.DoesNotContain(cachePassword, commandLine, StringComparison.Ordinal);
             Assert.DoesNotContain(ownerPassword, commandLine, StringComparison.Ordinal);
+            Assert.DoesNotContain(storageKey, commandLine, StringComparison.Ordinal);
             // DCP would hand a server the AppHost's whole environment, the platform admin's password included.
             Assert.DoesNotContain(ProcessTree.EnvironmentOf(pid), variable =>
                 variable.StartsWith("Tenancy__", StringComparison.Ordinal) || variable.StartsWith("ConnectionStrings__", StringComparison.Ordinal));

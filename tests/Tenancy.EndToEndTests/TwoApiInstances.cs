@@ -29,6 +29,7 @@ public sealed class TwoApiInstances : IAsyncDisposable
             .WithReference(builder.CreateResourceBuilder<IResourceWithConnectionString>("tenancydb"))
             .WithReference(builder.CreateResourceBuilder<IResourceWithConnectionString>("tenancydb-app"))
             .WithReference(builder.CreateResourceBuilder<IResourceWithConnectionString>("cache"))
+            .WithReference(builder.CreateResourceBuilder<IResourceWithConnectionString>("files"))
             .WaitFor(builder.CreateResourceBuilder<ProjectResource>("api"));
         foreach (var service in builder.Resources.OfType<ProjectResource>().ToList())
         {

@@ -8,7 +8,7 @@ using Tenancy.Sales;
 namespace Tenancy.IntegrationTests;
 
 /// <summary>
-/// A real PostgreSQL server and a Redis server (the AppHost's own local-server resources, run by Aspire's DCP on a
+/// A real PostgreSQL server, a Redis server and Azurite's blob service (the AppHost's own local-server resources, run by Aspire's DCP on a
 /// throwaway data folder) with the registry migrated, and a service provider wired as the Api wires the tenancy core.
 /// </summary>
 public sealed class PostgresFixture : IAsyncLifetime
@@ -18,6 +18,9 @@ public sealed class PostgresFixture : IAsyncLifetime
     public string ConnectionString { get; private set; } = "";
 
     public string CacheConnectionString { get; private set; } = "";
+
+    /// <summary>Azurite's blob service (the AppHost's <c>files</c> resource), for tenant files.</summary>
+    public string FilesConnectionString { get; private set; } = "";
 
     /// <summary>The servers, so tests can stop and start Redis.</summary>
     public DistributedApplication Servers => _servers ?? throw new InvalidOperationException("Not started.");
@@ -37,13 +40,16 @@ public sealed class PostgresFixture : IAsyncLifetime
             .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("", LogLevel.Warning));
         builder.AddLocalPostgres("postgres").AddDatabase("tenancydb");
         builder.AddLocalRedis("cache");
+        builder.AddLocalAzurite("files");
         _servers = await builder.BuildAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await _servers.StartAsync(timeout.Token);
         await _servers.ResourceNotifications.WaitForResourceHealthyAsync("tenancydb", timeout.Token);
         await _servers.ResourceNotifications.WaitForResourceHealthyAsync("cache", timeout.Token);
+        await _servers.ResourceNotifications.WaitForResourceHealthyAsync("files", timeout.Token);
         ConnectionString = (await _servers.GetConnectionStringAsync("tenancydb"))!;
         CacheConnectionString = (await _servers.GetConnectionStringAsync("cache"))!;
+        FilesConnectionString = (await _servers.GetConnectionStringAsync("files"))!;
 
         Services = CreateServices(ConnectionString);
         await Services.GetRequiredService<TenantMigrationRunner>().MigrateSharedAsync();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Tenancy.Accounts;
+using Tenancy.Api.Files;
 using Tenancy.Api.Infrastructure;
 using Tenancy.Api.Jobs;
 using Tenancy.Api.Migrations;
@@ -10,6 +11,7 @@ using Tenancy.AspNetCore;
 using Tenancy.AspNetCore.RateLimiting;
 using Tenancy.Caching;
 using Tenancy.Features;
+using Tenancy.Files;
 using Tenancy.Jobs;
 using Tenancy.Sales;
 using Tenancy.Settings;
@@ -34,7 +36,9 @@ internal static class Extensions
             .WithRateLimiting()
             // Flags from the FeatureManagement section, targeted per tenant and plan; branding and settings per tenant.
             .WithFeatures()
-            .WithSettings();
+            .WithSettings()
+            // Tenant files in Blob Storage (Azurite locally), a container per tenant.
+            .WithFiles("files");
         builder.Services.AddMigrationRuns();
         builder.Services.AddSingleton<UsageReports>();
         builder.Services.AddSingleton<DataQuotaFilter>();
@@ -42,6 +46,7 @@ internal static class Extensions
         builder.AddTrustedProxies();
 
         builder.Services.AddExceptionHandler<TenancyExceptionHandler>();
+        builder.Services.AddExceptionHandler<FileExceptionHandler>();
         builder.Services.AddProblemDetails();
         builder.Services.AddValidation();
         builder.Services.ConfigureHttpJsonOptions(json =>

@@ -14,6 +14,7 @@ public static class SalesApi
         // A tenant over its data quota cannot add more (413); it can still read and delete.
         var api = app.MapGroup("/api").RequireTenant().AddEndpointFilter<DataQuotaFilter>();
         api.MapProductsApi();
+        api.MapProductImagesApi();
         api.MapCustomersApi();
         api.MapLocationsApi();
         api.MapOrdersApi();

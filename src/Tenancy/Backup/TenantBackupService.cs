@@ -21,7 +21,8 @@ namespace Tenancy.Backup;
 /// pg_dump it can take one tenant's rows out of the shared tables, and restore them as a new tenant (new id, new
 /// schema or database, any tier): rows are staged in temporary tables, given new ids and the new tenant's id, then inserted.
 /// A restore or clone provisions the new tenant, loads every table in ONE transaction and checks counts and
-/// checksums against the source before committing; if anything fails the new tenant is removed again.
+/// checksums against the source before committing; if anything fails the new tenant is removed again. What the tenant
+/// keeps outside PostgreSQL (<see cref="ITenantExternalStore"/>: its files) goes into the archive and the copy too.
 /// </summary>
 public sealed class TenantBackupService(
     TenantRegistry registry,
@@ -30,7 +31,8 @@ public sealed class TenantBackupService(
     TenantStoreConnections stores,
     TenantStoreBuilder storeBuilder,
     TenantMigrationCatalog catalog,
-    TimeProvider clock)
+    TimeProvider clock,
+    IEnumerable<ITenantExternalStore> externalStores)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
@@ -54,6 +56,12 @@ public sealed class TenantBackupService(
             await export.CopyToAsync(entry, cancellationToken);
         }
 
+        // What the tenant keeps outside PostgreSQL (its files): read after the rows, so a file the rows name is there.
+        foreach (var external in externalStores)
+        {
+            await external.ExportAsync(tenant.Id, zip, cancellationToken);
+        }
+
         await using (var entry = await zip.CreateEntry(TenantArchiveManifest.EntryName).OpenAsync(cancellationToken))
         {
             await JsonSerializer.SerializeAsync(entry, manifest, Json, cancellationToken);
@@ -67,7 +75,19 @@ public sealed class TenantBackupService(
     {
         using var zip = new ZipArchive(archive, ZipArchiveMode.Read, leaveOpen: true);
         var manifest = await ReadManifestAsync(zip, cancellationToken);
-        return await CreateWithRowsAsync(request, manifest.Tables, manifest.TenantId, (table, target, ct) => ImportEntryAsync(zip, table, target, ct), cancellationToken);
+        return await CreateWithRowsAsync(
+            request,
+            manifest.Tables,
+            manifest.TenantId,
+            (table, target, ct) => ImportEntryAsync(zip, table, target, ct),
+            async (tenantId, ct) =>
+            {
+                foreach (var external in externalStores)
+                {
+                    await external.ImportAsync(zip, tenantId, ct);
+                }
+            },
+            cancellationToken);
     }
 
     /// <summary>A new tenant <paramref name="newIdentifier"/> with a copy of <paramref name="sourceIdentifier"/>'s data (on the source's tier unless given).</summary>
@@ -88,6 +108,13 @@ public sealed class TenantBackupService(
                 await using var export = await BeginExportAsync(source.Connection, schema, table.Name, tenant.Id, ct);
                 await StageAsync(target, table.Name, export, ct);
             },
+            async (tenantId, ct) =>
+            {
+                foreach (var external in externalStores)
+                {
+                    await external.CopyAsync(tenant.Id, tenantId, ct);
+                }
+            },
             cancellationToken);
     }
 
@@ -102,6 +129,7 @@ public sealed class TenantBackupService(
         IReadOnlyList<TenantArchiveTable> tables,
         Guid sourceTenantId,
         Func<TenantArchiveTable, ImportTarget, CancellationToken, Task> stage,
+        Func<Guid, CancellationToken, Task> copyExternal,
         CancellationToken cancellationToken)
     {
         var tenant = await provisioner.ProvisionAsync(request, cancellationToken);
@@ -129,6 +157,8 @@ public sealed class TenantBackupService(
                 throw new TenantCopyVerificationException($"'{lost.Name}' received {landed[lost.Name].Rows} of {lost.Rows} rows.");
             }
 
+            // Files before the commit: a tenant is handed out whole or not at all (a failure discards them too).
+            await copyExternal(tenant.Id, cancellationToken);
             await target.Transaction.CommitAsync(cancellationToken);
             return tenant;
         }
@@ -146,6 +176,11 @@ public sealed class TenantBackupService(
     private async Task DiscardAsync(Tenant tenant, TenantStoreLocation location)
     {
         await storeBuilder.RemoveAsync(location, tenant.Id, CancellationToken.None);
+        foreach (var external in externalStores)
+        {
+            await external.DropAsync(tenant.Id, CancellationToken.None);
+        }
+
         await using var transaction = await registry.BeginAsync(CancellationToken.None);
         await registry.RemoveRowAsync(transaction, tenant.Id, CancellationToken.None);
         await registry.AnnounceAsync(transaction, TenantLifecycleEvent.Of(TenantLifecycleKind.Deleted, tenant, clock.GetUtcNow()), CancellationToken.None);

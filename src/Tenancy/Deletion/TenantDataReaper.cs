@@ -10,8 +10,10 @@ namespace Tenancy.Deletion;
 /// Drops the data of soft-deleted tenants, whatever their tier. A schema: each table in its own transaction, so a
 /// tenant with thousands of tables never needs thousands of locks at once (max_locks_per_transaction), and an
 /// interrupted drop resumes. The shared tier: the tenant's rows, in one transaction. A database: DROP DATABASE.
+/// Then what it has outside PostgreSQL (<see cref="ITenantExternalStore"/>: its files).
 /// </summary>
-public sealed class TenantDataReaper(NpgsqlDataSource dataSource, TenantRegistry registry, TenantStoreConnections stores, TenantDatabasePools pools)
+public sealed class TenantDataReaper(
+    NpgsqlDataSource dataSource, TenantRegistry registry, TenantStoreConnections stores, TenantDatabasePools pools, IEnumerable<ITenantExternalStore> externalStores)
 {
     /// <summary>Drops every deleted tenant's data not dropped yet; returns the identifiers it finished.</summary>
     public async Task<IReadOnlyList<string>> DropDeletedTenantsAsync(CancellationToken cancellationToken = default)
@@ -32,6 +34,12 @@ public sealed class TenantDataReaper(NpgsqlDataSource dataSource, TenantRegistry
                 default:
                     await DropTablesAsync(connection, tenant.SchemaName!, cancellationToken);
                     break;
+            }
+
+            // Before the registry calls the data dropped: a failure here leaves the tenant pending, to be tried again.
+            foreach (var external in externalStores)
+            {
+                await external.DropAsync(tenant.Id, cancellationToken);
             }
 
             await FinishAsync(tenant.Id, tenant.Isolation == TenantIsolation.Schema ? tenant.SchemaName : null, cancellationToken);

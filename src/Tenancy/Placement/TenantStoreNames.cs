@@ -15,11 +15,23 @@ public static class TenantStoreNames
 
     private const string DatabasePrefix = "tenant_";
 
+    private const string ContainerPrefix = "t-";
+
     /// <summary>The schema of a schema-tier or database-tier tenant: <c>t_</c> and the identifier with '-' as '_' (at most 42 characters).</summary>
     public static string ToSchemaName(string identifier) => Derive(SchemaPrefix, identifier);
 
     /// <summary>The database of a database-tier tenant: <c>tenant_</c> and the identifier with '-' as '_' (at most 47 characters).</summary>
     public static string ToDatabaseName(string identifier) => Derive(DatabasePrefix, identifier);
+
+    /// <summary>
+    /// The blob container of a tenant's files: <c>t-</c> and the tenant's id as 32 hex digits (34 characters, within
+    /// Azure's 3–63 lower-case letters, digits and '-'). Keyed by the id, not the identifier or the tier: a move between
+    /// tiers leaves it where it is, and no identifier reused after a deletion ever meets an older tenant's files.
+    /// </summary>
+    public static string ToContainerName(Guid tenantId) =>
+        tenantId != Guid.Empty
+            ? ContainerPrefix + tenantId.ToString("N")
+            : throw new ArgumentException("A tenant's id is never empty.", nameof(tenantId));
 
     /// <summary>The schema that holds the tenant's tables: the shared schema, or its own (in the main database or its own one).</summary>
     public static string SchemaOf(TenantInfo tenant) => tenant.Isolation == TenantIsolation.Shared

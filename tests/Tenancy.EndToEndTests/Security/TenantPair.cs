@@ -72,6 +72,14 @@ public sealed record TenantPair(
         (HttpMethod.Post, "/api/members", new { email = "intruder@evil.example", password = "correct horse battery staple", role = "owner" }),
         (HttpMethod.Put, $"/api/members/{OwnerIdA}", new { role = "member" }),
         (HttpMethod.Delete, $"/api/members/{OwnerIdA}", null),
+        (HttpMethod.Get, "/api/files", null),
+        (HttpMethod.Put, "/api/files/a-secret.txt", new { text = "overwritten" }),
+        (HttpMethod.Get, "/api/files/a-secret.txt", null),
+        (HttpMethod.Delete, "/api/files/a-secret.txt", null),
+        (HttpMethod.Get, "/api/file-links/a-secret.txt", null),
+        (HttpMethod.Get, "/api/file-usage", null),
+        (HttpMethod.Get, $"/api/products/{ProductA}/image", null),
+        (HttpMethod.Put, $"/api/products/{ProductA}/image", new { image = "stolen" }),
     ];
 
     /// <summary>Every platform endpoint.</summary>

@@ -12,7 +12,7 @@ using Xunit.Abstractions;
 namespace Tenancy.IntegrationTests.Packages;
 
 /// <summary>
-/// The five libraries as NuGet packages (<c>eng/pack.sh</c>), and a fresh ASP.NET Core app (<c>tests/PackageApp</c>)
+/// The six libraries as NuGet packages (<c>eng/pack.sh</c>), and a fresh ASP.NET Core app (<c>tests/PackageApp</c>)
 /// built from those packages alone, in a folder outside the repository (none of its Directory.*.props apply), then run
 /// as its own process over a database of its own: it provisions two tenants and serves each only its own notes.
 /// </summary>
@@ -36,7 +36,7 @@ public sealed class PackedPackagesTests(PostgresFixture postgres, ITestOutputHel
         Progress($"packing {version}");
         var pack = await RunAsync("nice", ["-n", "19", "bash", Path.Combine(root, "eng", "pack.sh"), feed, suffix], root, TimeSpan.FromMinutes(8));
         Assert.True(pack.Succeeded, $"eng/pack.sh failed: {pack}");
-        foreach (var library in (string[])["Tenancy", "Tenancy.AspNetCore", "Tenancy.Caching", "Tenancy.Jobs", "Tenancy.Accounts"])
+        foreach (var library in (string[])["Tenancy", "Tenancy.AspNetCore", "Tenancy.Caching", "Tenancy.Jobs", "Tenancy.Accounts", "Tenancy.Files"])
         {
             Assert.True(File.Exists(Path.Combine(feed, $"{library}.{version}.nupkg")), $"no {library} package: {pack}");
             Assert.True(File.Exists(Path.Combine(feed, $"{library}.{version}.snupkg")), $"no {library} symbols: {pack}");

@@ -16,6 +16,7 @@ public sealed class ConfigurationTableShould
         typeof(Tenancy.Caching.TenantCacheOptions).Assembly,
         typeof(Tenancy.Jobs.TenantJobsOptions).Assembly,
         typeof(Tenancy.Accounts.AccountsOptions).Assembly,
+        typeof(Tenancy.Files.TenantFilesOptions).Assembly,
         typeof(Tenancy.Sales.SalesDbContext).Assembly,
         typeof(Microsoft.Extensions.Hosting.TelemetryMetricsOptions).Assembly,
         typeof(Tenancy.Api.Infrastructure.TrustedProxyOptions).Assembly,
