@@ -23,8 +23,8 @@ public sealed class CliMigrateAndExecTests(PostgresFixture postgres) : IDisposab
         var cli = await CliRun.NewDatabaseAsync(postgres.ConnectionString);
 
         var before = await cli.ExpectAsync(ExitCodes.Pending, "migrate", "--check");
-        // The registry's migrations (NamedPlanLimits the latest) and the shared tier's schema (every tenant migration, applied once to it).
-        Assert.Contains("shared: 8 pending", before.Output, StringComparison.Ordinal);
+        // The registry's migrations (TenantFeaturesAndSettings the latest) and the shared tier's schema (every tenant migration, JobOutbox the latest, applied once to it).
+        Assert.Contains("shared: 10 pending", before.Output, StringComparison.Ordinal);
 
         var migrated = await cli.ExpectAsync(ExitCodes.Ok, "migrate");
         Assert.Contains("shared: applied ", migrated.Output, StringComparison.Ordinal);
